@@ -1,0 +1,86 @@
+"""Render a model card (Markdown) from the card record and its metrics."""
+
+from __future__ import annotations
+
+from framing.schema import CONTENT_LABELS
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * float(x):.1f}"
+
+
+def render_card(card: dict) -> str:
+    """Markdown model card; every number comes from ``card`` (and its metrics).
+
+    Examples
+    --------
+    >>> render_card({"model_file": "m.joblib", "sha256": "ab"}).splitlines()[0]
+    '# Model card: m.joblib'
+    """
+    lines = [
+        f"# Model card: {card['model_file']}",
+        "",
+        "Generated from the training record and `metrics.json`; do not edit by hand.",
+        "",
+        f"- SHA-256: `{card['sha256']}`",
+    ]
+    if "data_sha256" in card:
+        lines.append(f"- Training data SHA-256: `{card['data_sha256']}` ({card['rows']} sentences)")
+    if "trained_at_seconds" in card:
+        lines.append(f"- Training time: {card['trained_at_seconds']} s (2-core machine)")
+    if "library_versions" in card:
+        libs = ", ".join(f"{k} {v}" for k, v in card["library_versions"].items())
+        lines.append(f"- Library versions: {libs}")
+    lines += [
+        "",
+        "## Intended use",
+        "",
+        "Sentence-level framing labels (reporting, official_claim, editorialising,",
+        "propaganda_echo) and boilerplate flags for English news about armed conflicts,",
+        "aggregated per outlet. Labels follow LABELING.md. Not a fact-checker: it",
+        "labels how a sentence frames content, not whether the content is true.",
+        "",
+        "## Training data",
+        "",
+    ]
+    for origin, dist in card.get("label_distribution", {}).items():
+        total = sum(dist.values())
+        parts = ", ".join(f"{k} {v}" for k, v in dist.items())
+        lines.append(f"- {origin}: {total} sentences ({parts})")
+    metrics = card.get("metrics")
+    if metrics:
+        lines += ["", "## Measured quality", ""]
+        lines.append("Real text is the headline; authored text is reported separately.")
+        for key, title in (
+            ("real_loao", "Real seed text, leave-one-article-out"),
+            ("real_loso", "Real seed text, leave-one-source-out"),
+            ("authored_cv", "Authored text, grouped cross-validation (not the headline)"),
+        ):
+            m = metrics.get(key)
+            if not m:
+                continue
+            ci = m.get("macro_f1_ci", [None, None])
+            lines += [
+                "",
+                f"### {title}",
+                "",
+                f"- Macro-F1 (four content labels): {m['macro_f1']:.3f} (95% bootstrap interval {ci[0]:.3f} to {ci[1]:.3f})",
+                f"- Boilerplate F1: {m['boilerplate_f1']:.3f}",
+                f"- Sentences: {m['n']}",
+                "",
+                "| label | precision | recall | F1 | support |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            for label in CONTENT_LABELS:
+                r = m["per_label"][label]
+                lines.append(f"| {label} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |")
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "- The real evaluation set is five articles from four UK outlets (2022); intervals are wide.",
+        "- Most training text is authored by the team (marked `authored`), not real reporting.",
+        "- English only; other languages get labels but they are not meaningful.",
+        "",
+    ]
+    return "\n".join(lines)

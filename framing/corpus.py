@@ -1,0 +1,153 @@
+"""Read labeled sentences: the bundled gold data in ``labels/`` or a user's own.
+
+The bundled data (see ``labels/README.md``):
+
+- ``labels/documents.csv``: one row per document (doc_id, source, published,
+  origin, style, topic);
+- ``labels/sentences.csv``: the real seed articles' gold sentences with
+  character offsets into ``labels/texts/<doc_id>.txt``;
+- ``labels/authored/*.jsonl``: team-written articles, one sentence per line,
+  every row ``origin=authored``.
+
+A user's own labeled sentences (``framing train --labels PATH``) are a CSV,
+JSONL or Parquet file with the columns ``doc_id, sent_idx, text, label`` and
+optionally ``source`` and ``origin`` (default ``user``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from framing.schema import LABELS
+
+SENTENCE_COLUMNS = ("doc_id", "source", "origin", "style", "sent_idx", "text", "label")
+USER_REQUIRED = ("doc_id", "sent_idx", "text", "label")
+
+
+def default_labels_dir() -> Path:
+    """The ``labels/`` folder of the framing checkout.
+
+    Examples
+    --------
+    >>> default_labels_dir().name
+    'labels'
+    """
+    return Path(__file__).resolve().parents[1] / "labels"
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV, JSONL or Parquet table by its extension.
+
+    Examples
+    --------
+    >>> read_table(default_labels_dir() / "documents.csv").columns[0]
+    'doc_id'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return pd.read_csv(path, dtype={"doc_id": str}, keep_default_na=False)
+    if suffix in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        frame = pd.DataFrame(rows)
+        if "doc_id" in frame:
+            frame["doc_id"] = frame["doc_id"].astype(str)
+        return frame
+    if suffix == ".parquet":
+        return pd.read_parquet(path)
+    raise ValueError(f"{path}: unsupported table format {suffix!r} (use .csv, .jsonl or .parquet)")
+
+
+def load_documents(labels_dir: str | Path | None = None) -> pd.DataFrame:
+    """The documents table of the bundled corpus.
+
+    Examples
+    --------
+    >>> set(load_documents()["origin"]) == {"real", "authored"}
+    True
+    """
+    labels_dir = Path(labels_dir or default_labels_dir())
+    return read_table(labels_dir / "documents.csv")
+
+
+def load_seed_sentences(labels_dir: str | Path | None = None) -> pd.DataFrame:
+    """Gold sentences of the real seed articles, with offsets and sources.
+
+    Examples
+    --------
+    >>> load_seed_sentences()["origin"].unique().tolist()
+    ['real']
+    """
+    labels_dir = Path(labels_dir or default_labels_dir())
+    sents = read_table(labels_dir / "sentences.csv")
+    docs = load_documents(labels_dir)[["doc_id", "source", "style"]]
+    out = sents.merge(docs, on="doc_id", how="left", validate="many_to_one")
+    return out.sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
+
+
+def load_authored_sentences(labels_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every authored sentence, in article order.
+
+    Examples
+    --------
+    >>> (load_authored_sentences()["origin"] == "authored").all()
+    True
+    """
+    labels_dir = Path(labels_dir or default_labels_dir())
+    files = sorted((labels_dir / "authored").glob("*.jsonl"))
+    if not files:
+        return pd.DataFrame(columns=list(SENTENCE_COLUMNS))
+    frame = pd.concat([read_table(f) for f in files], ignore_index=True)
+    return frame.sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
+
+
+def load_corpus(labels_dir: str | Path | None = None, *, include_authored: bool = True) -> pd.DataFrame:
+    """Seed gold sentences plus (optionally) the authored corpus, one table.
+
+    Examples
+    --------
+    >>> corpus = load_corpus()
+    >>> sorted(corpus["origin"].unique())
+    ['authored', 'real']
+    """
+    parts = [load_seed_sentences(labels_dir)]
+    if include_authored:
+        parts.append(load_authored_sentences(labels_dir))
+    frame = pd.concat([p[list(SENTENCE_COLUMNS)] for p in parts], ignore_index=True)
+    return frame
+
+
+def load_user_labels(path: str | Path) -> pd.DataFrame:
+    """Read and validate a user's labeled sentences.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the missing column or the bad row.
+
+    Examples
+    --------
+    >>> load_user_labels("mine.csv")  # doctest: +SKIP
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"labels file not found: {path}")
+    frame = read_table(path)
+    missing = [c for c in USER_REQUIRED if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}; need {list(USER_REQUIRED)}")
+    bad = ~frame["label"].isin(LABELS)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise ValueError(f"{path}, row {i}: label {frame['label'].iloc[i]!r} is not one of {list(LABELS)}")
+    frame = frame.copy()
+    frame["doc_id"] = frame["doc_id"].astype(str)
+    for col, default in (("source", ""), ("origin", "user"), ("style", "")):
+        if col not in frame.columns:
+            frame[col] = default
+    frame = frame.sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
+    return frame[list(SENTENCE_COLUMNS)]

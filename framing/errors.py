@@ -1,0 +1,7 @@
+"""Error types shared across framing's modules."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """A configuration problem (bad path, column, encoding): exit code 2, one line."""

@@ -1,0 +1,139 @@
+"""Evidence: the features that pushed a sentence to its label, in words.
+
+A linear model's push towards a label is ``x_j * coef[label, j]`` per
+feature. The strongest positive pushes are rendered as short phrases, with
+the actual lexicon terms matched in the sentence, e.g. ``loaded term
+'tyrant' in the writer's voice; speech verb 'said'; inside a continuing
+quote``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from framing.schema import BOILERPLATE
+
+_CATEGORY_WORDS = {
+    "propaganda_euphemism": "propaganda euphemism",
+    "propaganda_justification": "propaganda justification",
+    "propaganda_dehumanising": "dehumanising label",
+    "propaganda_accusation": "narrative accusation",
+    "propaganda_morale": "morale claim",
+    "loaded": "loaded term",
+    "intensifiers": "intensifier",
+    "hedges": "hedge",
+    "rebuttal": "rebuttal marker",
+}
+
+_CUE_WORDS = {
+    "attr__speech_verb": "speech verb",
+    "attr__source_noun": "source named",
+    "attr__according_to": "'according to'",
+    "attr__said_colon": "introduces a quote ('said: \"')",
+    "attr__trailing_attribution": "quote attributed at the end",
+    "attr__quoted_share": "mostly quotation",
+    "attr__has_quote": "contains a quotation",
+    "attr__whole_quote": "whole sentence is a quotation",
+    "style__exclamation": "exclamation mark",
+    "style__question": "question in the writer's voice",
+    "style__first_person": "first person in the writer's voice",
+    "style__second_person": "addresses the reader",
+    "style__capitals": "words in capitals",
+    "style__superlative": "superlative",
+    "style__numbers": "figures",
+    "style__words": "sentence length",
+    "ctx__starts_in_quote": "inside a continuing quote",
+    "ctx__reopens_quote": "quote re-opened from the previous paragraph",
+    "ctx__ends_in_quote": "quote continues into the next sentence",
+    "ctx__prev_attributed": "previous sentence attributed",
+    "ctx__next_attributed": "next sentence names a source",
+    "ctx__prev_quoted_share": "previous sentence is a quotation",
+    "ctx__next_quoted_share": "next sentence is a quotation",
+    "ctx__prev_lead_in": "follows a lead-in",
+    "ctx__under_lead_in": "item under a lead-in",
+    "ctx__since_attribution": "far from the last attribution",
+    "ctx__prev_propaganda": "previous sentence carries a narrative term",
+    "ctx__position": "position in the article",
+    "ctx__first": "first sentence",
+    "ctx__last": "last sentence",
+    "lex__propaganda_uncontested": "narrative term, uncontested",
+    "lex__propaganda_contested": "narrative term contested in the same sentence",
+    "lex__propaganda_in_quote": "narrative term inside a quotation",
+}
+
+
+def describe_feature(name: str, hits: list[tuple[str, str, bool]]) -> str:
+    """Render one feature name in words, naming the matched terms where known.
+
+    Parameters
+    ----------
+    name : str
+        A feature name from the content pipeline, e.g. ``lexicon__lex_out__loaded``.
+    hits : list of (term, category, inside_quote)
+        The sentence's lexicon matches.
+
+    Examples
+    --------
+    >>> describe_feature("lexicon__lex_out__loaded", [("tyrant", "loaded", False)])
+    "loaded term 'tyrant' in the writer's voice"
+    >>> describe_feature("ngrams__human shields", [])
+    "words 'human shields'"
+    """
+    group, _, cue = name.partition("__")
+    if group == "ngrams":
+        return f"words '{cue}'"
+    for prefix, inside, where in (("lex_out__", False, " in the writer's voice"), ("lex_in__", True, " inside a quotation")):
+        if cue.startswith(prefix):
+            cat = cue[len(prefix) :]
+            terms = [t for t, c, q in hits if c == cat and q == inside]
+            label = _CATEGORY_WORDS.get(cat, cat.replace("_", " "))
+            listed = ", ".join(f"'{t}'" for t in dict.fromkeys(terms))
+            return f"{label} {listed}{where}".replace("  ", " ")
+    if cue == "attr__speech_verb":
+        verbs = [t for t, c, q in hits if c == "speech_verbs" and not q]
+        if verbs:
+            return "speech verb " + ", ".join(f"'{t}'" for t in dict.fromkeys(verbs))
+    if cue == "attr__source_noun":
+        nouns = [t for t, c, q in hits if c == "source_nouns" and not q]
+        if nouns:
+            return "source " + ", ".join(f"'{t}'" for t in dict.fromkeys(nouns))
+    if cue.startswith("lex__propaganda"):
+        terms = [t for t, c, _ in hits if c.startswith("propaganda")]
+        base = _CUE_WORDS.get(cue, cue)
+        return f"{base} ({', '.join(repr(t) for t in dict.fromkeys(terms))})" if terms else base
+    return _CUE_WORDS.get(cue, cue.replace("_", " "))
+
+
+def contributions(Z, coef: np.ndarray, class_index: int) -> np.ndarray:
+    """Per-feature push ``x * coef`` towards one class, dense, for one row.
+
+    Examples
+    --------
+    >>> contributions(np.array([[1.0, 2.0]]), np.array([[0.5, -1.0]]), 0).tolist()
+    [0.5, -2.0]
+    """
+    row = Z.toarray().ravel() if sp.issparse(Z) else np.asarray(Z).ravel()
+    return row * coef[class_index]
+
+
+def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) -> list[str]:
+    """Evidence strings for each row of a feature matrix.
+
+    Boilerplate rows get a fixed note with the detector's probability; content
+    rows list the ``top`` strongest positive pushes towards their label. Only
+    a row's non-zero features can push, so only those are ranked.
+    """
+    Z = sp.csr_matrix(Z)
+    out = []
+    for i, label in enumerate(labels):
+        if label == BOILERPLATE:
+            out.append(f"page furniture (p={p_bp[i]:.2f})")
+            continue
+        lo, hi = Z.indptr[i], Z.indptr[i + 1]
+        cols = Z.indices[lo:hi]
+        contrib = Z.data[lo:hi] * coef[class_index[label], cols]
+        order = np.argsort(-contrib)[:top]
+        phrases = [describe_feature(names[cols[j]], hits[i]) for j in order if contrib[j] > 0]
+        out.append("; ".join(dict.fromkeys(phrases)) if phrases else "no strong cue (default)")
+    return out

@@ -1,0 +1,139 @@
+"""The public entry point: documents in, one labeled row per sentence out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from framing.inputs import to_documents
+from framing.persist import load_model
+from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
+from framing.sentences import split_spans
+
+
+def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
+    """Cut each document into sentences with offsets (or keep given sentences).
+
+    Given ``sentences`` are kept exactly and in order; their offsets point into
+    the sentences joined by single spaces.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame([{"doc_id": "a", "source": "", "text": "One. Two.", "sentences": None}])
+    >>> sentence_table(docs)[["sent_idx", "start", "end", "text"]].values.tolist()
+    [[0, 0, 4, 'One.'], [1, 5, 9, 'Two.']]
+    """
+    doc_ids, sources, idx, starts, ends, texts = [], [], [], [], [], []
+    for doc_id, source, text, given in documents[["doc_id", "source", "text", "sentences"]].itertuples(index=False):
+        if given is not None and not (isinstance(given, float) and np.isnan(given)):
+            spans, pos = [], 0
+            for s in given:
+                spans.append((pos, pos + len(s)))
+                pos += len(s) + 1
+            sents = list(given)
+        else:
+            spans = split_spans(text)
+            sents = [text[a:b] for a, b in spans]
+        n = len(sents)
+        doc_ids += [doc_id] * n
+        sources += [source] * n
+        idx += range(n)
+        starts += [a for a, _ in spans]
+        ends += [b for _, b in spans]
+        texts += sents
+    return pd.DataFrame(
+        {
+            "doc_id": pd.Series(doc_ids, dtype=object),
+            "source": pd.Series(sources, dtype=object),
+            "sent_idx": np.asarray(idx, dtype=np.int64),
+            "start": np.asarray(starts, dtype=np.int64),
+            "end": np.asarray(ends, dtype=np.int64),
+            "text": pd.Series(texts, dtype=object),
+        }
+    )
+
+
+def label_sentences(sentences: pd.DataFrame, model: Any = None) -> pd.DataFrame:
+    """Label a sentence table (from :func:`sentence_table`) with a model.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame([{"doc_id": "a", "source": "", "text": "Kyiv said so.", "sentences": None}])
+    >>> label_sentences(sentence_table(docs)).columns[-1]
+    'evidence'
+    """
+    model = model if model is not None else load_model()
+    out = sentences.copy()
+    if len(out) == 0:
+        for col in ("label", *PROBA_COLUMNS, "evidence"):
+            out[col] = pd.Series(dtype=float if col.startswith("p_") else object)
+        return out[list(OUTPUT_COLUMNS)]
+    pred = model.predict_with_evidence(out[["doc_id", "text"]])
+    for col in ("label", *PROBA_COLUMNS, "evidence"):
+        out[col] = pred[col].to_numpy()
+    return out[list(OUTPUT_COLUMNS)]
+
+
+def classify(documents: Any, model: Any = None) -> pd.DataFrame:
+    """Label every sentence of one or more news articles.
+
+    Parameters
+    ----------
+    documents : str, list of str, DataFrame or list of dict
+        One document, several, a frame with a ``text`` column (optional
+        ``doc_id``, ``source``), or dicts with ``doc_id``, ``source`` and
+        ``text`` or already-split ``sentences``.
+    model : FramingClassifier, optional
+        Defaults to the verified bundled model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence: ``doc_id, source, sent_idx, start, end, text,
+        label, p_reporting, p_official_claim, p_editorialising,
+        p_propaganda_echo, evidence``. Boilerplate rows keep their place with
+        ``label == 'boilerplate'``; the four probabilities are those of the
+        content labels given that the sentence is content.
+
+    Examples
+    --------
+    >>> out = classify('"The special military operation is going to plan," Putin said.')
+    >>> out.loc[0, "label"]
+    'propaganda_echo'
+    """
+    return label_sentences(sentence_table(to_documents(documents)), model)
+
+
+def explain(sentence: str, model: Any = None, top: int = 5) -> pd.DataFrame:
+    """The features that push one sentence towards each label, with weights.
+
+    Returns a frame with ``label``, ``feature``, ``description`` and
+    ``weight`` (``x * coef``), strongest first, for the predicted label.
+
+    Examples
+    --------
+    >>> explain("The tyrant ranted again.").iloc[0]["label"]
+    'editorialising'
+    """
+    from framing.explain import contributions, describe_feature
+
+    model = model if model is not None else load_model()
+    table = sentence_table(to_documents([{"doc_id": "0", "source": "", "sentences": [sentence]}]))
+    enc = model._encode(table[["doc_id", "text"]])
+    p_bp, p_content, Z = model._predict(enc)
+    label = model._decide(p_bp, p_content)[0]
+    lin = model.linear_model_()
+    names = model.feature_names_()
+    target = label if label != "boilerplate" else "reporting"
+    c = contributions(Z[0], lin.coef_, list(lin.classes_).index(target))
+    order = np.argsort(-np.abs(c))[:top]
+    return pd.DataFrame(
+        {
+            "label": label,
+            "feature": names[order],
+            "description": [describe_feature(names[j], enc.hits[0]) for j in order],
+            "weight": c[order],
+        }
+    )

@@ -1,0 +1,210 @@
+"""Cut article text into sentences.
+
+The segmenter is Punkt (nltk) in spirit and in parameters: abbreviation types,
+collocations and frequent sentence starters are learned by
+``nltk.tokenize.punkt.PunktTrainer`` on the authored corpus and shipped in
+``framing/data/punkt_params.json``, so nothing is downloaded at run time.
+Boundary decisions are taken only at candidate positions (a terminal mark
+followed by white space), which keeps the cost near that of one regex scan,
+and news rules are layered on top:
+
+- a line break always ends a sentence (headlines, bullets, bylines and other
+  page furniture are lines without a full stop);
+- a quotation mark that closes after the full stop stays with its sentence;
+- wire datelines ("MOSCOW, December 26. /TASS/.") are one segment;
+- titles (Mr, Gen, Lt, St), month abbreviations and initials never end a
+  sentence; other abbreviations (U.S., etc.) end one only before a frequent
+  sentence starter.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_CANDIDATE = re.compile(r"([.!?…]+)([\"”’'\)\]]*)(\s+)(?=\S)")
+_LINE = re.compile(r"[^\n\r]+")
+_AGENCY_TAG = re.compile(r"/[A-Z][A-Za-z\-]*/\.?")
+_WORD = re.compile(r"[\w.\-']+")
+_OPENERS = "\"“‘'([«"
+
+
+@dataclass(frozen=True)
+class SegmenterParams:
+    """What the boundary decision needs: abbreviation kinds, collocations, starters."""
+
+    titles: frozenset[str]
+    months: frozenset[str]
+    abbrevs: frozenset[str]
+    collocations: frozenset[tuple[str, str]]
+    sent_starters: frozenset[str]
+
+
+def _data_path(name: str):
+    return resources.files("framing").joinpath("data", name)
+
+
+@lru_cache(maxsize=1)
+def default_params() -> SegmenterParams:
+    """Load the shipped Punkt parameters and the hand-written abbreviation list.
+
+    Examples
+    --------
+    >>> "mr" in default_params().titles
+    True
+    """
+    titles, months, other = set(), set(), set()
+    with _data_path("abbreviations.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            {"title": titles, "month": months}.get(row["kind"], other).add(row["abbrev"].lower())
+    learned = json.loads(_data_path("punkt_params.json").read_text(encoding="utf-8"))
+    # Punkt learns noise on a corpus of this size ("job", "zoo"); keep learned
+    # types that look like abbreviations: an internal period or no vowel.
+    plausible = {a for a in learned["abbrev_types"] if "." in a or not set(a) & set("aeiouy")}
+    abbrevs = (plausible | other) - titles - months
+    return SegmenterParams(
+        titles=frozenset(titles),
+        months=frozenset(months),
+        abbrevs=frozenset(abbrevs),
+        collocations=frozenset(tuple(c) for c in learned["collocations"]),
+        sent_starters=frozenset(learned["sent_starters"]) | _COMMON_STARTERS,
+    )
+
+
+# Function words that start a sentence far more often than they follow an
+# abbreviation inside one; Punkt's learned starters miss some on small corpora.
+_COMMON_STARTERS = frozenset(
+    "i the he she it we they but and in a an this that these those there his her "
+    "its our their you if as on at for so yet".split()
+)
+
+
+def _is_boundary(line: str, m: re.Match, params: SegmenterParams) -> bool:
+    marks = m.group(1)
+    after = m.end()
+    nxt = line[after:].split(None, 1)[0]
+    first = nxt.lstrip(_OPENERS)[:1]
+    if not first:
+        return True
+    if first.islower():
+        return False
+    if marks != ".":
+        return True
+    if _AGENCY_TAG.fullmatch(nxt):
+        return False
+    before = line[: m.start()]
+    prev = _WORD.findall(before[-40:])
+    word = prev[-1].lower().strip("'-") if prev else ""
+    if not word:
+        return True
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial: "J. Smith"
+    if word in params.titles:
+        return False
+    if word in params.months:
+        return not first.isdigit()
+    nxt_word = _WORD.match(nxt.lstrip(_OPENERS))
+    nxt_lower = nxt_word.group(0).lower() if nxt_word else ""
+    if (word, nxt_lower) in params.collocations:
+        return False
+    if word in params.abbrevs or "." in word:
+        return nxt_lower in params.sent_starters
+    return True
+
+
+def split_spans(text: str, params: SegmenterParams | None = None) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` character spans of the sentences in ``text``.
+
+    Spans exclude surrounding white space; empty lines give no span.
+
+    Parameters
+    ----------
+    text : str
+        Article text; line breaks separate paragraphs or page lines.
+    params : SegmenterParams, optional
+        Defaults to :func:`default_params`.
+
+    Examples
+    --------
+    >>> t = 'Mr Putin spoke. "It is on time," he said.'
+    >>> [t[a:b] for a, b in split_spans(t)]
+    ['Mr Putin spoke.', '"It is on time," he said.']
+    """
+    params = params or default_params()
+    spans: list[tuple[int, int]] = []
+    for line_m in _LINE.finditer(text):
+        line = line_m.group(0)
+        base = line_m.start()
+        start = len(line) - len(line.lstrip())
+        if start == len(line):
+            continue
+        for m in _CANDIDATE.finditer(line, start):
+            if m.start() < start:
+                continue
+            if _is_boundary(line, m, params):
+                spans.append((base + start, base + m.end(2)))
+                start = m.end()
+        end = len(line.rstrip())
+        if start < end:
+            spans.append((base + start, base + end))
+    return spans
+
+
+def split(text: str, params: SegmenterParams | None = None) -> list[str]:
+    """Return the sentences of ``text`` as strings.
+
+    Examples
+    --------
+    >>> split("MOSCOW, December 26. /TASS/. Russia said the talks went well.")
+    ['MOSCOW, December 26. /TASS/.', 'Russia said the talks went well.']
+    """
+    return [text[a:b] for a, b in split_spans(text, params)]
+
+
+def train_params(texts: Iterable[str]) -> dict:
+    """Learn Punkt parameters from raw text, as JSON-ready lists.
+
+    Used at development time (``make punkt``) on the authored corpus; the
+    result is shipped as ``framing/data/punkt_params.json``.
+
+    Examples
+    --------
+    >>> sorted(train_params(["Mr. Smith went home. He slept."]))
+    ['abbrev_types', 'collocations', 'sent_starters']
+    """
+    from nltk.tokenize.punkt import PunktTrainer
+
+    trainer = PunktTrainer()
+    trainer.INCLUDE_ALL_COLLOCS = True
+    for text in texts:
+        trainer.train(text, finalize=False)
+    trainer.finalize_training()
+    p = trainer.get_params()
+    return {
+        "abbrev_types": sorted(p.abbrev_types),
+        "collocations": sorted([list(c) for c in p.collocations]),
+        "sent_starters": sorted(p.sent_starters),
+    }
+
+
+def _main() -> None:
+    """Retrain ``punkt_params.json`` on the authored corpus (``make punkt``)."""
+    from framing.corpus import load_authored_sentences
+
+    authored = load_authored_sentences()
+    texts = [" ".join(g["text"]) for _, g in authored.groupby("doc_id", sort=True)]
+    params = train_params(texts)
+    path = _data_path("punkt_params.json")
+    with open(str(path), "w", encoding="utf-8") as fh:
+        json.dump(params, fh, indent=1)
+        fh.write("\n")
+    print(f"learned {len(params['abbrev_types'])} abbreviation types from {len(texts)} authored articles")
+
+
+if __name__ == "__main__":
+    _main()

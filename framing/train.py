@@ -1,0 +1,170 @@
+"""Train the framing model from labeled sentences and write it with its card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from framing import __version__
+from framing.corpus import load_corpus, load_user_labels
+from framing.model import FramingClassifier
+from framing.persist import atomic_write_bytes, models_dir, record_bundled, save_model
+
+
+def data_hash(frame: pd.DataFrame) -> str:
+    """SHA-256 of the training rows (ids, texts, labels) in order.
+
+    Examples
+    --------
+    >>> data_hash(pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["x"], "label": ["reporting"]}))[:8]
+    '0d0b7f49'
+    """
+    h = hashlib.sha256()
+    for row in frame[["doc_id", "sent_idx", "text", "label"]].itertuples(index=False):
+        h.update("\x1f".join(map(str, row)).encode("utf-8"))
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def training_data(
+    labels: str | Path | None = None,
+    *,
+    labels_dir: str | Path | None = None,
+    include_bundled: bool = True,
+) -> pd.DataFrame:
+    """The training table: bundled labels, a user's labels, or both.
+
+    Examples
+    --------
+    >>> len(training_data()) > 3000
+    True
+    """
+    parts = []
+    if include_bundled:
+        parts.append(load_corpus(labels_dir))
+    if labels is not None:
+        parts.append(load_user_labels(labels))
+    if not parts:
+        raise ValueError("nothing to train on: pass labels or include the bundled data")
+    return pd.concat(parts, ignore_index=True)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a model file depends on.
+
+    Examples
+    --------
+    >>> "scikit-learn" in library_versions()
+    True
+    """
+    import joblib
+    import nltk
+    import numpy
+    import scipy
+    import sklearn
+
+    return {
+        "framing": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "joblib": joblib.__version__,
+        "nltk": nltk.__version__,
+    }
+
+
+def fit_model(data: pd.DataFrame, **params: Any) -> FramingClassifier:
+    """Fit a :class:`FramingClassifier` on a training table.
+
+    Examples
+    --------
+    >>> fit_model(training_data()).classes_.tolist()[0]  # doctest: +SKIP
+    'boilerplate'
+    """
+    X = data[["doc_id", "text", "origin"]].reset_index(drop=True)
+    return FramingClassifier(**params).fit(X, data["label"].to_numpy())
+
+
+def train(
+    labels: str | Path | None = None,
+    *,
+    include_bundled: bool = True,
+    out: str | Path | None = None,
+    bundle: bool = False,
+    metrics: dict | None = None,
+    **params: Any,
+) -> tuple[FramingClassifier, Path]:
+    """Train on the bundled gold data and/or a user's labels; write model and card.
+
+    Parameters
+    ----------
+    labels : path, optional
+        A user's labeled sentences (CSV, JSONL or Parquet; see
+        :func:`framing.corpus.load_user_labels`).
+    include_bundled : bool, default True
+        Also train on the bundled seeds and authored corpus.
+    out : path, optional
+        Model file; default ``models/framing-<version>.joblib``. A ``.skops``
+        suffix writes the safe skops format.
+    bundle : bool, default False
+        Record the written file as the verified bundled model.
+    metrics : dict, optional
+        Evaluation results (``metrics.json``) to put on the model card.
+    **params
+        Passed to :class:`framing.model.FramingClassifier`.
+
+    Returns
+    -------
+    (FramingClassifier, Path)
+
+    Examples
+    --------
+    >>> model, path = train(out="/tmp/framing-test.joblib")  # doctest: +SKIP
+    """
+    data = training_data(labels, include_bundled=include_bundled)
+    t0 = time.perf_counter()
+    model = fit_model(data, **params)
+    seconds = time.perf_counter() - t0
+    path = Path(out) if out else models_dir() / f"framing-{__version__}.joblib"
+    sha = save_model(model, path)
+    if bundle:
+        record_bundled(path, sha)
+    card = {
+        "model_file": path.name,
+        "sha256": sha,
+        "trained_at_seconds": round(seconds, 2),
+        "data_sha256": data_hash(data),
+        "rows": int(len(data)),
+        "label_distribution": {
+            origin: data.loc[data["origin"] == origin, "label"].value_counts().sort_index().to_dict()
+            for origin in sorted(data["origin"].unique())
+        },
+        "params": model.get_params(),
+        "library_versions": library_versions(),
+    }
+    if metrics is not None:
+        card["metrics"] = metrics
+    write_card(path, card)
+    return model, path
+
+
+def write_card(model_path: Path, card: dict) -> None:
+    """Write ``<model>.card.json`` and a readable ``<model>.card.md`` beside a model.
+
+    Examples
+    --------
+    >>> write_card(Path("/tmp/m.joblib"), {"model_file": "m.joblib", "sha256": "0"})
+    """
+    from framing.card import render_card
+
+    base = model_path.with_suffix("")
+    atomic_write_bytes(base.with_name(base.name + ".card.json"), (json.dumps(card, indent=2, default=str) + "\n").encode())
+    atomic_write_bytes(base.with_name(base.name + ".card.md"), render_card(card).encode())

@@ -1,0 +1,89 @@
+"""The classify() contract (issue 2): input shapes and output columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.schema import LABELS, OUTPUT_COLUMNS, PROBA_COLUMNS
+
+
+def _check_frame(out: pd.DataFrame) -> None:
+    assert list(out.columns) == list(OUTPUT_COLUMNS)
+    assert set(out["label"]) <= set(LABELS)
+    content = out[out["label"] != "boilerplate"]
+    sums = content[list(PROBA_COLUMNS)].sum(axis=1)
+    assert ((sums - 1).abs() < 1e-6).all()
+
+
+def test_string_input_gives_sentences_with_offsets(sky_text):
+    out = framing.classify(sky_text)
+    _check_frame(out)
+    assert (out["doc_id"] == "0").all()
+    for row in out.itertuples():
+        assert sky_text[row.start : row.end] == row.text
+    assert out["sent_idx"].tolist() == list(range(len(out)))
+
+
+def test_list_of_strings_one_doc_each(seed_texts):
+    texts = list(seed_texts.values())[:2]
+    out = framing.classify(texts)
+    _check_frame(out)
+    assert out["doc_id"].unique().tolist() == ["0", "1"]
+
+
+def test_dataframe_keeps_ids_and_sources(seed_texts, seed_manifest):
+    frame = seed_manifest.assign(text=[seed_texts[d] for d in seed_manifest.doc_id])[["doc_id", "source", "text"]]
+    out = framing.classify(frame)
+    _check_frame(out)
+    assert set(out["doc_id"]) == set(seed_manifest.doc_id)
+    by_doc = out.groupby("doc_id")["source"].first().to_dict()
+    assert by_doc == dict(zip(seed_manifest.doc_id, seed_manifest.source, strict=True))
+
+
+def test_given_sentences_are_kept_exactly_in_order():
+    sents = ["Russia says 498 of its soldiers have been killed.", "Most read in News", '"Go home," he said.']
+    out = framing.classify([{"doc_id": "d1", "source": "Sky News", "sentences": sents}])
+    _check_frame(out)
+    assert out["text"].tolist() == sents
+    assert out["sent_idx"].tolist() == [0, 1, 2]
+
+
+def test_mixed_text_and_sentences_documents():
+    docs = [
+        {"doc_id": 7, "source": "A", "text": "Kyiv said the talks failed. It gave no details."},
+        {"doc_id": "x", "source": "B", "sentences": ["The tyrant ranted again."]},
+    ]
+    out = framing.classify(docs)
+    assert out["doc_id"].unique().tolist() == ["7", "x"]
+
+
+def test_contract_example_labels_on_seed_sentences():
+    # Examples taken from LABELING.md; each must get the contract's label.
+    examples = {
+        '"I want to say that the special military operation is proceeding strictly in line with the timetable," Putin said.': "propaganda_echo",
+        "Most read in News": "boilerplate",
+    }
+    out = framing.classify([{"doc_id": "d", "source": "", "sentences": list(examples)}])
+    assert out["label"].tolist() == list(examples.values())
+
+
+def test_evidence_names_terms(model):
+    out = framing.classify(
+        [{"doc_id": "d", "source": "", "sentences": ["Putin's troops have been hit by plummeting morale after the quick victory promised by the tyrant has turned into a bloodbath."]}]
+    )
+    assert out.loc[0, "label"] == "editorialising"
+    assert "tyrant" in out.loc[0, "evidence"] or "bloodbath" in out.loc[0, "evidence"]
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 42, 3.5, {"text": "a dict"}])
+def test_bad_top_level_input_is_a_clear_type_error(bad):
+    with pytest.raises(TypeError, match="classify|dict|bytes|text"):
+        framing.classify(bad)
+
+
+def test_empty_text_gives_empty_frame():
+    out = framing.classify(["", "   \n  "])
+    assert list(out.columns) == list(OUTPUT_COLUMNS)
+    assert len(out) == 0
