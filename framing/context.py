@@ -11,6 +11,7 @@ lie inside quotation marks and the state flags that the features use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 _DOUBLE_OPEN = "“«„"
@@ -43,6 +44,9 @@ class QuoteState:
         return total
 
 
+_QUOTE_CHARS = re.compile("[\"“”«»„‘’']")
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
@@ -53,6 +57,8 @@ def quote_states(sentences: list[str]) -> list[QuoteState]:
     Double quotes carry across sentences (multi-sentence and multi-paragraph
     quotations); single quotes are closed at each sentence end because in
     news copy they mark headline quotes and scare quotes, not long speech.
+    Only quote characters are visited, so the cost is one regex scan per
+    sentence.
 
     Parameters
     ----------
@@ -77,24 +83,19 @@ def quote_states(sentences: list[str]) -> list[QuoteState]:
         start_single = None
         first = len(text) - len(text.lstrip())
         n = len(text)
-        for i, ch in enumerate(text):
+        for m in _QUOTE_CHARS.finditer(text):
+            i = m.start()
+            ch = text[i]
             prev = text[i - 1] if i > 0 else " "
             nxt = text[i + 1] if i + 1 < n else " "
-            if ch == '"':
+            if ch == '"' or ch in _DOUBLE_OPEN:
                 if open_double and i == first and start_double == 0:
                     # A paragraph that goes on quoting re-opens the quote.
                     st.reopens = True
-                    continue
-                if open_double and not (prev.isspace() and _is_word(nxt)):
+                elif ch == '"' and open_double and not (prev.isspace() and _is_word(nxt)):
                     st.spans.append((start_double, i + 1))
                     open_double, start_double = False, None
-                else:
-                    open_double, start_double = True, i
-            elif ch in _DOUBLE_OPEN:
-                if open_double and i == first and start_double == 0:
-                    st.reopens = True
-                    continue
-                if not open_double:
+                elif not open_double:
                     open_double, start_double = True, i
             elif ch in _DOUBLE_CLOSE:
                 if open_double:
@@ -103,7 +104,7 @@ def quote_states(sentences: list[str]) -> list[QuoteState]:
             elif ch in _SINGLE_OPEN or (ch == "'" and not _is_word(prev) and _is_word(nxt)):
                 if start_single is None:
                     start_single = i
-            elif (ch in _SINGLE_CLOSE or ch == "'") and start_single is not None and not _is_word(nxt):
+            elif start_single is not None and not _is_word(nxt):
                 if not (_is_word(prev) and ch == _SINGLE_CLOSE and nxt == "s"):
                     st.spans.append((start_single, i + 1))
                     start_single = None

@@ -35,7 +35,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from framing.context import quote_states
 from framing.lexicon import Lexicon, fold
 
-GROUPS = ("ngrams", "lexicon", "attribution", "style", "context")
+# "neighbours" is the stacked context block added by the model (framing.neighbours).
+GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "neighbours")
 CUE_GROUPS = ("lexicon", "attribution", "style", "context", "boilerplate")
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[!?]")
@@ -44,8 +45,11 @@ _SUPERLATIVE = re.compile(r"\b(?:most|least|\w{3,}est)\b")
 _FIRST = re.compile(r"\b(?:i|we|our|us|my|me|ours)\b")
 _SECOND = re.compile(r"\b(?:you|your|yours)\b")
 _NUMBER = re.compile(r"\d")
+_EXCLAIM = re.compile("!")
+_QUESTION = re.compile(r"\?")
+_PIPE = re.compile(r"\|")
 _ACCORDING = re.compile(r"\baccording to\b")
-_SAID_COLON = re.compile(r":\s*[\"'“‘]")
+_SAID_COLON = re.compile(r":[ \t]*[\"'“‘]")
 _TRAILING_ATTRIB = re.compile(r"[\"”’'],?\s+(?:\w+\s){0,4}?\w+\s*$|[,\"”]\s+(?:he|she|they|it)\s+\w+\.?$")
 _BULLET = re.compile(r"^\s*(?:[-•*–—▪►·]|\d+[.)])\s")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}\b")
@@ -153,6 +157,9 @@ def cue_columns(lexicon: Lexicon) -> dict[str, list[str]]:
             "bp__next_promo",
             "bp__from_end",
             "bp__words",
+            "bp__promo_at_start",
+            "bp__list_question",
+            "bp__under_promo_header",
         ],
     }
 
@@ -182,160 +189,213 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     """
     groups = cue_columns(lexicon)
     columns = [c for g in CUE_GROUPS for c in groups[g]]
-    col_index = {c: i for i, c in enumerate(columns)}
-    n_total = sum(len(d) for d in documents)
-    values = np.zeros((n_total, len(columns)), dtype=np.float32)
     tokens: list[tuple[str, ...]] = []
     hits: list[list[tuple[str, str, bool]]] = []
-    row = 0
-    for sentences in documents:
-        _encode_document(sentences, lexicon, values[row : row + len(sentences)], col_index, tokens, hits)
-        row += len(sentences)
+    blocks = [_encode_document(sentences, lexicon, columns, tokens, hits) for sentences in documents if sentences]
+    values = np.vstack(blocks) if blocks else np.zeros((0, len(columns)), dtype=np.float32)
     return Encoded(pd.DataFrame(values, columns=columns), tokens, hits)
 
 
-def _encode_document(sentences, lexicon, out, col, tokens, hits) -> None:
+def _per_sentence(pattern: re.Pattern, text: str, offsets: np.ndarray, n: int) -> np.ndarray:
+    """Count matches of ``pattern`` in each sentence of a joined document."""
+    starts = [m.start() for m in pattern.finditer(text)]
+    if not starts:
+        return np.zeros(n, dtype=np.float32)
+    return np.bincount(np.searchsorted(offsets, starts, side="right") - 1, minlength=n)[:n].astype(np.float32)
+
+
+def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     n = len(sentences)
-    if n == 0:
-        return
+    col = {c: i for i, c in enumerate(columns)}
+    out = np.zeros((n, len(columns)), dtype=np.float32)
     folded = [fold(s) for s in sentences]
     states = quote_states(sentences)
-    # One automaton pass over the whole document; hits are mapped back to
-    # sentences by offset.
+    # The document is scanned as one string: every regex and the lexicon
+    # automaton run once per document, and matches are mapped back to
+    # sentences by offset. Quoted text is blanked in a second copy so that
+    # "outside quotation" cues are plain scans too.
     joined = "\n".join(folded)
     offsets = np.cumsum([0] + [len(f) + 1 for f in folded])
-    doc_hits = lexicon.match(joined)
+    outside = "\n".join(_blank_spans(f, st.spans) for f, st in zip(folded, states, strict=True))
+    outside_raw = "\n".join(_blank_spans(t, st.spans) for t, st in zip(sentences, states, strict=True))
+
     per_sent: list[list] = [[] for _ in range(n)]
-    for start, end, term, cats in doc_hits:
+    for start, end, term, cats in lexicon.match(joined):
         i = int(np.searchsorted(offsets, start, side="right")) - 1
         a = start - offsets[i]
         per_sent[i].append((a, a + end - start, term, cats))
 
-    attributed = np.zeros(n, dtype=bool)
-    quoted_share = np.zeros(n, dtype=np.float32)
-    no_terminal = np.zeros(n, dtype=bool)
-    promo = np.zeros(n, dtype=bool)
-    propaganda = np.zeros(n, dtype=bool)
-    colon_end = np.zeros(n, dtype=bool)
-    bullet = np.zeros(n, dtype=bool)
-    for i, (text, f, st) in enumerate(zip(sentences, folded, states, strict=True)):
-        r = out[i]
-        toks = tuple(_TOKEN.findall(f))
-        tokens.append(toks)
-        n_words = max(1, sum(t not in "!?" for t in toks))
-        length = max(1, len(text.strip()))
-        qshare = min(1.0, st.quoted_chars() / length)
-        quoted_share[i] = qshare
-        # Text outside quotation: the writer's voice.
-        outside = _blank_spans(f, st.spans)
+    lengths = np.array([max(1, len(t.strip())) for t in sentences], dtype=np.float32)
+    quoted_share = np.minimum(1.0, np.array([st.quoted_chars() for st in states], dtype=np.float32) / lengths)
+    speech = np.zeros(n, dtype=np.float32)
+    source = np.zeros(n, dtype=np.float32)
+    bp_terms = np.zeros(n, dtype=np.float32)
+    prop_in = np.zeros(n, dtype=np.float32)
+    prop_out = np.zeros(n, dtype=np.float32)
+    rebut = np.zeros(n, dtype=np.float32)
+    promo_at_start = np.zeros(n, dtype=bool)
+    for i, sent_matches in enumerate(per_sent):
+        st = states[i]
         sent_hits = []
-        speech = source = prop_out = prop_in = rebut = bp_terms = 0
-        for a, b, term, cats in per_sent[i]:
-            inside = st.inside(a, b)
+        for a, b, term, cats in sent_matches:
+            inside = bool(st.spans) and st.inside(a, b)
             for cat, _party in cats:
                 sent_hits.append((term, cat, inside))
                 if cat == "speech_verbs":
-                    speech += not inside
+                    speech[i] += not inside
                 elif cat == "source_nouns":
-                    source += not inside
+                    source[i] += not inside
                 elif cat == "boilerplate":
-                    bp_terms += 1
+                    bp_terms[i] += 1
+                    # "Read more: ...", "Sign up to ...": furniture leads with its cue.
+                    promo_at_start[i] |= a <= _lead_len(folded[i])
                 else:
                     key = f"lex_{'in' if inside else 'out'}__{cat}"
                     if key in col:
-                        r[col[key]] += 1
+                        out[i, col[key]] += 1
                     if cat.startswith(_PROPAGANDA):
                         if inside:
-                            prop_in += 1
+                            prop_in[i] += 1
                         else:
-                            prop_out += 1
+                            prop_out[i] += 1
                     elif cat == "rebuttal" and not inside:
-                        rebut += 1
+                        rebut[i] += 1
         hits.append(sent_hits)
-        has_prop = prop_out + prop_in > 0
-        propaganda[i] = has_prop
-        r[col["lex__propaganda_uncontested"]] = float(has_prop and rebut == 0)
-        r[col["lex__propaganda_contested"]] = float(has_prop and rebut > 0)
-        r[col["lex__propaganda_in_quote"]] = float(prop_in > 0)
+    has_prop = (prop_out + prop_in) > 0
+    out[:, col["lex__propaganda_uncontested"]] = has_prop & (rebut == 0)
+    out[:, col["lex__propaganda_contested"]] = has_prop & (rebut > 0)
+    out[:, col["lex__propaganda_in_quote"]] = prop_in > 0
 
-        according = bool(_ACCORDING.search(outside))
-        said_colon = bool(_SAID_COLON.search(f))
-        trailing = bool(_TRAILING_ATTRIB.search(f)) and speech > 0
-        attributed[i] = speech > 0 or according or said_colon
-        r[col["attr__speech_verb"]] = speech
-        r[col["attr__source_noun"]] = source
-        r[col["attr__according_to"]] = according
-        r[col["attr__said_colon"]] = said_colon
-        r[col["attr__trailing_attribution"]] = trailing
-        r[col["attr__quoted_share"]] = qshare
-        r[col["attr__has_quote"]] = bool(st.spans) or st.starts_open
-        r[col["attr__whole_quote"]] = qshare > 0.85
+    according = _per_sentence(_ACCORDING, outside, offsets, n) > 0
+    said_colon = _per_sentence(_SAID_COLON, joined, offsets, n) > 0
+    stripped = [t.strip() for t in sentences]
+    trailing = np.array([bool(_TRAILING_ATTRIB.search(f)) for f in folded]) & (speech > 0)
+    attributed = (speech > 0) | according | said_colon
+    out[:, col["attr__speech_verb"]] = speech
+    out[:, col["attr__source_noun"]] = source
+    out[:, col["attr__according_to"]] = according
+    out[:, col["attr__said_colon"]] = said_colon
+    out[:, col["attr__trailing_attribution"]] = trailing
+    out[:, col["attr__quoted_share"]] = quoted_share
+    out[:, col["attr__has_quote"]] = np.array([bool(st.spans) or st.starts_open for st in states])
+    out[:, col["attr__whole_quote"]] = quoted_share > 0.85
 
-        r[col["style__exclamation"]] = outside.count("!")
-        r[col["style__question"]] = outside.count("?")
-        r[col["style__first_person"]] = len(_FIRST.findall(outside))
-        r[col["style__second_person"]] = len(_SECOND.findall(outside))
-        r[col["style__capitals"]] = len(_CAPS.findall(_blank_spans(text, st.spans)))
-        r[col["style__superlative"]] = len(_SUPERLATIVE.findall(outside))
-        r[col["style__numbers"]] = len(_NUMBER.findall(text)) > 0
-        r[col["style__words"]] = np.log1p(n_words)
+    out[:, col["style__exclamation"]] = _per_sentence(_EXCLAIM, outside, offsets, n)
+    out[:, col["style__question"]] = _per_sentence(_QUESTION, outside, offsets, n)
+    out[:, col["style__first_person"]] = _per_sentence(_FIRST, outside, offsets, n)
+    out[:, col["style__second_person"]] = _per_sentence(_SECOND, outside, offsets, n)
+    out[:, col["style__capitals"]] = _per_sentence(_CAPS, outside_raw, offsets, n)
+    out[:, col["style__superlative"]] = _per_sentence(_SUPERLATIVE, outside, offsets, n)
+    out[:, col["style__numbers"]] = _per_sentence(_NUMBER, joined, offsets, n) > 0
 
-        stripped = text.strip()
-        no_terminal[i] = not _TERMINAL.search(stripped)
-        promo[i] = bp_terms > 0
-        colon_end[i] = stripped.endswith(":") or stripped.endswith("...")
-        bullet[i] = bool(_BULLET.match(text))
-        words = stripped.split()
-        caps = sum(w[:1].isupper() for w in words)
-        r[col["bp__no_terminal"]] = no_terminal[i]
-        r[col["bp__short"]] = n_words <= 4
-        r[col["bp__title_case"]] = caps / max(1, len(words))
-        r[col["bp__bullet"]] = bullet[i]
-        r[col["bp__promo_terms"]] = bp_terms
-        r[col["bp__pipe"]] = "|" in text
-        r[col["bp__time"]] = bool(_TIME.search(f))
-        r[col["bp__url"]] = bool(_URLISH.search(f))
-        r[col["bp__colon_end"]] = colon_end[i]
-        r[col["bp__question_end"]] = stripped.endswith("?") and qshare < 0.5
-        r[col["bp__words"]] = np.log1p(n_words)
+    n_words = np.empty(n, dtype=np.float32)
+    for i, f in enumerate(folded):
+        toks = tuple(_TOKEN.findall(f))
+        tokens.append(toks)
+        n_words[i] = max(1, len(toks) - toks.count("!") - toks.count("?"))
+    out[:, col["style__words"]] = np.log1p(n_words)
 
-    since = 5
-    lead_in_run = False
-    for i, st in enumerate(states):
-        r = out[i]
-        prev, nxt = i - 1, i + 1
-        r[col["ctx__starts_in_quote"]] = st.starts_open
-        r[col["ctx__reopens_quote"]] = st.reopens
-        r[col["ctx__ends_in_quote"]] = st.ends_open
-        r[col["ctx__prev_attributed"]] = prev >= 0 and attributed[prev]
-        r[col["ctx__next_attributed"]] = nxt < n and attributed[nxt]
-        r[col["ctx__prev_quoted_share"]] = quoted_share[prev] if prev >= 0 else 0.0
-        r[col["ctx__next_quoted_share"]] = quoted_share[nxt] if nxt < n else 0.0
-        is_lead_in = colon_end[prev] and bool(_LEADIN_WORDS.search(folded[prev])) if prev >= 0 else False
-        r[col["ctx__prev_lead_in"]] = is_lead_in
-        # Items under a lead-in keep its attribution while the list runs.
-        lead_in_run = is_lead_in or (lead_in_run and (bullet[i] or st.starts_open))
-        r[col["ctx__under_lead_in"]] = lead_in_run
-        r[col["ctx__since_attribution"]] = min(since, 5) / 5.0
-        since = 0 if attributed[i] else since + 1
-        r[col["ctx__prev_propaganda"]] = prev >= 0 and propaganda[prev]
-        r[col["ctx__position"]] = i / max(1, n - 1)
-        r[col["ctx__first"]] = i == 0
-        r[col["ctx__last"]] = i == n - 1
-        r[col["bp__prev_no_terminal"]] = prev >= 0 and no_terminal[prev]
-        r[col["bp__next_no_terminal"]] = nxt < n and no_terminal[nxt]
-        r[col["bp__prev_promo"]] = prev >= 0 and promo[prev]
-        r[col["bp__next_promo"]] = nxt < n and promo[nxt]
-        r[col["bp__from_end"]] = min(n - 1 - i, 10) / 10.0
+    no_terminal = np.array([not _TERMINAL.search(t) for t in stripped])
+    promo = bp_terms > 0
+    colon_end = np.array([t.endswith((":", "...")) for t in stripped])
+    bullet = np.array([bool(_BULLET.match(t)) for t in sentences])
+    title_case = np.array([_title_share(t) for t in stripped], dtype=np.float32)
+    out[:, col["bp__no_terminal"]] = no_terminal
+    out[:, col["bp__short"]] = n_words <= 4
+    out[:, col["bp__title_case"]] = title_case
+    out[:, col["bp__bullet"]] = bullet
+    out[:, col["bp__promo_terms"]] = bp_terms
+    out[:, col["bp__pipe"]] = _per_sentence(_PIPE, joined, offsets, n) > 0
+    out[:, col["bp__time"]] = _per_sentence(_TIME, joined, offsets, n) > 0
+    out[:, col["bp__url"]] = _per_sentence(_URLISH, joined, offsets, n) > 0
+    out[:, col["bp__colon_end"]] = colon_end
+    out[:, col["bp__question_end"]] = np.array([t.endswith("?") for t in stripped]) & (quoted_share < 0.5)
+    out[:, col["bp__words"]] = np.log1p(n_words)
+
+    prev_prop = np.concatenate([[False], has_prop[:-1]])
+    out[:, col["ctx__starts_in_quote"]] = [st.starts_open for st in states]
+    out[:, col["ctx__reopens_quote"]] = [st.reopens for st in states]
+    out[:, col["ctx__ends_in_quote"]] = [st.ends_open for st in states]
+    out[:, col["ctx__prev_attributed"]] = _shift(attributed, 1)
+    out[:, col["ctx__next_attributed"]] = _shift(attributed, -1)
+    out[:, col["ctx__prev_quoted_share"]] = _shift(quoted_share, 1)
+    out[:, col["ctx__next_quoted_share"]] = _shift(quoted_share, -1)
+    lead_in = colon_end & (_per_sentence(_LEADIN_WORDS, joined, offsets, n) > 0)
+    prev_lead_in = _shift(lead_in, 1)
+    out[:, col["ctx__prev_lead_in"]] = prev_lead_in
+    # Items under a lead-in keep its attribution while the list runs; the
+    # distance to the last attributed sentence is a running count.
+    run = np.zeros(n, dtype=bool)
+    since = np.zeros(n, dtype=np.float32)
+    in_run, gap = False, 5
+    for i in range(n):
+        in_run = bool(prev_lead_in[i]) or (in_run and bool(bullet[i] or states[i].starts_open))
+        run[i] = in_run
+        since[i] = min(gap, 5) / 5.0
+        gap = 0 if attributed[i] else gap + 1
+    out[:, col["ctx__under_lead_in"]] = run
+    out[:, col["ctx__since_attribution"]] = since
+    out[:, col["ctx__prev_propaganda"]] = prev_prop
+    out[:, col["ctx__position"]] = np.arange(n) / max(1, n - 1)
+    out[0, col["ctx__first"]] = 1
+    out[n - 1, col["ctx__last"]] = 1
+    out[:, col["bp__prev_no_terminal"]] = _shift(no_terminal, 1)
+    out[:, col["bp__next_no_terminal"]] = _shift(no_terminal, -1)
+    out[:, col["bp__prev_promo"]] = _shift(promo, 1)
+    out[:, col["bp__next_promo"]] = _shift(promo, -1)
+    out[:, col["bp__from_end"]] = np.minimum(np.arange(n)[::-1], 10) / 10.0
+    out[:, col["bp__promo_at_start"]] = promo_at_start
+    question_end = np.array([t.endswith("?") for t in stripped])
+    out[:, col["bp__list_question"]] = bullet & question_end
+    # List items under a header that is itself furniture (a promo line or a
+    # box title without a full stop) are links, not news points.
+    header_is_promo = False
+    under = np.zeros(n, dtype=bool)
+    for i in range(n):
+        if bullet[i]:
+            under[i] = header_is_promo
+        else:
+            header_is_promo = bool(promo[i] or (no_terminal[i] and not colon_end[i]))
+    out[:, col["bp__under_promo_header"]] = under
+    return out
+
+
+_LEAD = re.compile(r"^[\s\-•*–—▪►·🔵]*")
+
+
+def _lead_len(text: str) -> int:
+    """Length of the bullet or symbol prefix before a line's first word."""
+    return _LEAD.match(text).end()
+
+
+def _shift(values: np.ndarray, by: int) -> np.ndarray:
+    """The neighbour's value: ``by=1`` is the previous sentence, ``-1`` the next."""
+    out = np.zeros(len(values), dtype=np.float32)
+    if by > 0:
+        out[by:] = values[:-by]
+    else:
+        out[:by] = values[-by:]
+    return out
+
+
+def _title_share(text: str) -> float:
+    words = text.split()
+    return sum(w[:1].isupper() for w in words) / max(1, len(words))
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     if not spans:
         return text
-    chars = list(text)
+    parts, pos = [], 0
     for a, b in spans:
-        chars[a:b] = " " * (b - a)
-    return "".join(chars)
+        a = max(a, pos)
+        if b <= a:
+            continue
+        parts.append(text[pos:a])
+        parts.append(" " * (b - a))
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 class CueScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -416,6 +476,8 @@ def build_features(
     """
     parts = []
     for g in groups:
+        if g == "neighbours":
+            continue
         if g == "ngrams":
             vec = TfidfVectorizer(
                 analyzer=ngram_tokens,

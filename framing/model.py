@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
+from framing.boilerplate import rule_overrides
 from framing.explain import evidence_for
 from framing.features import GROUPS, Encoded, build_features, cue_columns, encode
 from framing.lexicon import Lexicon, load_lexicons
+from framing.neighbours import doc_bounds, neighbour_features, neighbour_names
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
 
-_BOILERPLATE_GROUPS = ("ngrams", "style", "boilerplate")
+_BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
 
 
 def documents_of(X: pd.DataFrame) -> list[list[str]]:
@@ -82,8 +84,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of str
         ``framing.schema.LABELS``.
-    boilerplate_ : Pipeline
-    content_ : Pipeline
+    features_ : ColumnTransformer
+        The shared feature union (n-grams and cue groups).
+    boilerplate_ : LogisticRegression
+        The boilerplate detector, over ``boilerplate_columns_``.
+    content_ : CalibratedClassifierCV
+        The calibrated four-way content model, over ``content_columns_``.
     cue_columns_ : dict
 
     Examples
@@ -165,38 +171,41 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return load_lexicons(self.lexicon_dirs)
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
+        # Row-to-document mapping for the stacked context features.
+        self._predict_doc_ids = X["doc_id"].to_numpy() if "doc_id" in X else None
         return encode(documents_of(X), self._lexicon())
 
     def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
         lexicon = self._lexicon()
         self.cue_columns_ = cue_columns(lexicon)
         enc = encode(documents_of(X), lexicon)
-        frame = enc.frame()
+        # One feature union serves both heads, so text is vectorised once at
+        # prediction time; each head reads its own columns.
+        needed = tuple(g for g in (*GROUPS, "boilerplate") if g in self.groups or g in _BOILERPLATE_GROUPS)
+        self.features_ = build_features(self.cue_columns_, needed, self.ngram_min_df)
+        Z = self.features_.fit_transform(enc.frame()).tocsr()
+        names = self.features_.get_feature_names_out()
+        group_of = np.array([n.split("__", 1)[0] for n in names])
+        self.boilerplate_columns_ = np.flatnonzero(np.isin(group_of, _BOILERPLATE_GROUPS))
+        self.content_columns_ = np.flatnonzero(np.isin(group_of, list(self.groups)))
         is_bp = y == BOILERPLATE
-        self.boilerplate_ = Pipeline(
-            [
-                ("features", build_features(self.cue_columns_, _BOILERPLATE_GROUPS, self.ngram_min_df)),
-                ("clf", LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=2000)),
-            ]
-        )
-        self.boilerplate_.fit(frame, is_bp, clf__sample_weight=weights)
+        self.boilerplate_ = LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=3000)
+        self.boilerplate_.fit(Z[:, self.boilerplate_columns_], is_bp, sample_weight=weights)
         content = ~is_bp
+        Zc = Z[:, self.content_columns_]
+        if self._stacked():
+            P1 = self._out_of_fold(Zc, y, content, weights, X)
+            self.stage1_ = self._stage1().fit(Zc[content], y[content], sample_weight=weights[content])
+            Zc = self._with_neighbours(Zc, P1, X["doc_id"].to_numpy() if "doc_id" in X else None, enc)
         base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
-        calibrated = CalibratedClassifierCV(
+        self.content_ = CalibratedClassifierCV(
             base,
             method=self.calibration,
             cv=StratifiedKFold(n_splits=self.cv),
             ensemble=False,
         )
-        self.content_ = Pipeline(
-            [
-                ("features", build_features(self.cue_columns_, tuple(self.groups), self.ngram_min_df)),
-                ("clf", calibrated),
-            ]
-        )
-        self.content_.fit(frame[content], y[content], clf__sample_weight=weights[content])
-        order = [list(self.content_.classes_).index(c) for c in CONTENT_LABELS]
-        self.content_order_ = np.array(order)
+        self.content_.fit(Zc[content], y[content], sample_weight=weights[content])
+        self.content_order_ = np.array([list(self.content_.classes_).index(c) for c in CONTENT_LABELS])
         self.classes_ = np.array(LABELS, dtype=object)
         return self
 
@@ -204,24 +213,60 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         frame = enc.frame()
         if len(frame) == 0:
             return np.zeros(0), np.zeros((0, len(CONTENT_LABELS))), None
-        p_bp = self.boilerplate_.predict_proba(frame)[:, 1]
-        Z = self.content_.named_steps["features"].transform(frame)
-        p_content = self.content_.named_steps["clf"].predict_proba(Z)[:, self.content_order_]
-        return p_bp, p_content, Z
+        Z = self.features_.transform(frame).tocsr()
+        p_bp = self.boilerplate_.predict_proba(Z[:, self.boilerplate_columns_])[:, 1]
+        force_bp, force_content = rule_overrides(enc.cues)
+        p_bp = np.where(force_bp, np.maximum(p_bp, 0.99), np.where(force_content, np.minimum(p_bp, 0.01), p_bp))
+        Zc = Z[:, self.content_columns_]
+        if self._stacked():
+            P1 = self._stage1_proba(self.stage1_, Zc)
+            Zc = self._with_neighbours(Zc, P1, self._predict_doc_ids, enc)
+        p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
+        return p_bp, p_content, Zc
 
     def _decide(self, p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
-        labels = np.array(CONTENT_LABELS, dtype=object)[p_content.argmax(axis=1)] if len(p_bp) else np.array([], dtype=object)
+        if len(p_bp) == 0:
+            return np.array([], dtype=object)
+        labels = np.array(CONTENT_LABELS, dtype=object)[p_content.argmax(axis=1)]
         labels[p_bp >= 0.5] = BOILERPLATE
         return labels
+
+    def _stacked(self) -> bool:
+        return "neighbours" in self.groups
+
+    def _stage1(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+
+    @staticmethod
+    def _stage1_proba(model: LogisticRegression, Z) -> np.ndarray:
+        order = [list(model.classes_).index(c) for c in CONTENT_LABELS]
+        return model.predict_proba(Z)[:, order]
+
+    def _out_of_fold(self, Zc, y, content, weights, X) -> np.ndarray:
+        """First-stage probabilities for every row from models fitted on other articles."""
+        docs = X["doc_id"].to_numpy() if "doc_id" in X else np.zeros(len(y))
+        P = np.zeros((len(y), len(CONTENT_LABELS)))
+        n_groups = len(np.unique(docs))
+        for train_idx, test_idx in GroupKFold(n_splits=min(self.cv, n_groups)).split(Zc, groups=docs):
+            fit_idx = train_idx[content[train_idx]]
+            model = self._stage1().fit(Zc[fit_idx], y[fit_idx], sample_weight=weights[fit_idx])
+            P[test_idx] = self._stage1_proba(model, Zc[test_idx])
+        return P
+
+    def _with_neighbours(self, Zc, P1, doc_ids, enc: Encoded):
+        ids = doc_ids if doc_ids is not None else np.zeros(Zc.shape[0])
+        N = neighbour_features(P1, doc_bounds(ids), enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
+        return sp.hstack([Zc, sp.csr_matrix(N)], format="csr")
 
     def linear_model_(self) -> LogisticRegression:
         """The single fitted linear content model behind the calibration."""
         check_is_fitted(self, "content_")
-        return self.content_.named_steps["clf"].calibrated_classifiers_[0].estimator
+        return self.content_.calibrated_classifiers_[0].estimator
 
     def feature_names_(self) -> np.ndarray:
         """Names of the content model's input features."""
-        return self.content_.named_steps["features"].get_feature_names_out()
+        names = self.features_.get_feature_names_out()[self.content_columns_]
+        return np.concatenate([names, neighbour_names()]) if self._stacked() else names
 
     def _evidence(self, enc: Encoded, Z, labels, p_bp, top: int) -> list[str]:
         if Z is None:

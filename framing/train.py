@@ -97,6 +97,7 @@ def train(
     labels: str | Path | None = None,
     *,
     include_bundled: bool = True,
+    labels_dir: str | Path | None = None,
     out: str | Path | None = None,
     bundle: bool = False,
     metrics: dict | None = None,
@@ -111,6 +112,8 @@ def train(
         :func:`framing.corpus.load_user_labels`).
     include_bundled : bool, default True
         Also train on the bundled seeds and authored corpus.
+    labels_dir : path, optional
+        A folder laid out like ``labels/`` to use instead of the bundled one.
     out : path, optional
         Model file; default ``models/framing-<version>.joblib``. A ``.skops``
         suffix writes the safe skops format.
@@ -129,7 +132,7 @@ def train(
     --------
     >>> model, path = train(out="/tmp/framing-test.joblib")  # doctest: +SKIP
     """
-    data = training_data(labels, include_bundled=include_bundled)
+    data = training_data(labels, labels_dir=labels_dir, include_bundled=include_bundled)
     t0 = time.perf_counter()
     model = fit_model(data, **params)
     seconds = time.perf_counter() - t0

@@ -1,0 +1,359 @@
+"""Evaluation: real-text headline figures, authored CV, baselines, ablations.
+
+Real text (the seed articles) is always the headline and always held out by
+whole article (leave-one-article-out) or whole outlet (leave-one-source-out);
+the model is trained on every other real article plus the authored corpus.
+Authored text is cross-validated separately, grouped by article. Nothing is
+tuned on a held-out fold: every model here uses the library defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from framing.corpus import load_corpus
+from framing.features import GROUPS
+from framing.lexicon import load_lexicons
+from framing.model import FramingClassifier
+from framing.persist import atomic_write_bytes
+from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
+
+Predictor = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
+
+
+def fit_predict_model(**params) -> Predictor:
+    """A predictor that fits :class:`FramingClassifier` on train and labels test.
+
+    Examples
+    --------
+    >>> predict = fit_predict_model(groups=("ngrams",))
+    >>> callable(predict)
+    True
+    """
+
+    def predict(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+        model = FramingClassifier(**params).fit(train[["doc_id", "text", "origin"]], train["label"].to_numpy())
+        return model.predict(test[["doc_id", "text"]])
+
+    return predict
+
+
+def majority_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Predict the most frequent content label for every sentence.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["reporting", "reporting", "official_claim"], "text": ["a", "b", "c"]})
+    >>> majority_baseline(t, t).tolist()
+    ['reporting', 'reporting', 'reporting']
+    """
+    content = train.loc[train["label"] != BOILERPLATE, "label"]
+    return np.full(len(test), content.value_counts().idxmax(), dtype=object)
+
+
+def lexicon_rules_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Hand rules over the lexicons alone, no learning (the 'quick rules' baseline).
+
+    Order follows LABELING.md: a propaganda term without a rebuttal ->
+    propaganda_echo; a loaded term or rebuttal outside quotes ->
+    editorialising; a speech verb, quote or source -> official_claim; else
+    reporting. Lines without terminal punctuation and with promo terms are
+    boilerplate.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"doc_id": ["d"], "text": ["The tyrant lied."]})
+    >>> lexicon_rules_baseline(t, t).tolist()
+    ['editorialising']
+    """
+    from framing.features import encode
+    from framing.model import documents_of
+
+    enc = encode(documents_of(test[["doc_id", "text"]]), load_lexicons()).cues
+    prop = enc["lex__propaganda_uncontested"] > 0
+    loaded = (enc["lex_out__loaded"] + enc["lex__propaganda_contested"]) > 0
+    attributed = (enc["attr__speech_verb"] + enc["attr__has_quote"] + enc["attr__according_to"]) > 0
+    boiler = (enc["bp__promo_terms"] > 0) | ((enc["bp__no_terminal"] > 0) & (enc["bp__short"] > 0))
+    out = np.full(len(test), "reporting", dtype=object)
+    out[attributed.to_numpy()] = "official_claim"
+    out[loaded.to_numpy()] = "editorialising"
+    out[prop.to_numpy()] = "propaganda_echo"
+    out[boiler.to_numpy()] = BOILERPLATE
+    return out
+
+
+def scores(y_true, y_pred) -> dict:
+    """Per-label precision/recall/F1, macro-F1 over content labels, boilerplate F1.
+
+    Macro-F1 is computed over the four content labels on the sentences whose
+    gold label is content (a content sentence predicted as boilerplate counts
+    as an error for its label).
+
+    Examples
+    --------
+    >>> scores(["reporting", "boilerplate"], ["reporting", "boilerplate"])["boilerplate_f1"]
+    1.0
+    """
+    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    content = y_true != BOILERPLATE
+    p, r, f, s = precision_recall_fscore_support(
+        y_true[content], y_pred[content], labels=list(CONTENT_LABELS), zero_division=0
+    )
+    per_label = {
+        label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+        for i, label in enumerate(CONTENT_LABELS)
+    }
+    return {
+        "n": int(len(y_true)),
+        "n_content": int(content.sum()),
+        "macro_f1": float(np.mean(f)),
+        "boilerplate_f1": float(f1_score(y_true == BOILERPLATE, y_pred == BOILERPLATE, zero_division=0)),
+        "accuracy": float(np.mean(y_true == y_pred)),
+        "per_label": per_label,
+        "confusion": {
+            "labels": list(LABELS),
+            "matrix": confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist(),
+        },
+    }
+
+
+def bootstrap_macro_f1(y_true, y_pred, groups, n_boot: int = 1000, seed: int = 0) -> list[float]:
+    """95% interval of content macro-F1, resampling whole articles.
+
+    Examples
+    --------
+    >>> lo, hi = bootstrap_macro_f1(["reporting"] * 4, ["reporting"] * 4, ["a", "a", "b", "b"], 50)
+    >>> lo <= hi
+    True
+    """
+    y_true, y_pred, groups = (np.asarray(a, dtype=object) for a in (y_true, y_pred, groups))
+    content = y_true != BOILERPLATE
+    y_true, y_pred, groups = y_true[content], y_pred[content], groups[content]
+    uniq = np.unique(groups)
+    index = {g: np.flatnonzero(groups == g) for g in uniq}
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        pick = np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
+        values.append(f1_score(y_true[pick], y_pred[pick], labels=list(CONTENT_LABELS), average="macro", zero_division=0))
+    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
+
+
+def held_out_predictions(
+    data: pd.DataFrame,
+    predictor: Predictor,
+    by: str = "doc_id",
+    train_filter: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Predict each real group (article or source) from a model trained without it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The corpus (:func:`framing.corpus.load_corpus`), real and authored.
+    predictor : callable
+        ``predictor(train, test) -> labels``.
+    by : {"doc_id", "source"}
+        Leave-one-article-out or leave-one-source-out.
+    train_filter : callable, optional
+        Restricts the training rows (e.g. a fraction of the authored corpus).
+
+    Returns
+    -------
+    DataFrame
+        The real rows with a ``pred`` column.
+
+    Examples
+    --------
+    >>> held_out_predictions(load_corpus(), majority_baseline)["pred"].nunique()
+    1
+    """
+    real = data[data["origin"] == "real"]
+    parts = []
+    for key in real[by].unique():
+        test = real[real[by] == key]
+        train = data[~data.index.isin(test.index)]
+        if train_filter is not None:
+            train = train_filter(train)
+        parts.append(test.assign(pred=predictor(train, test)))
+    return pd.concat(parts).sort_index()
+
+
+def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5) -> pd.DataFrame:
+    """Grouped k-fold over authored articles (reported apart from real text).
+
+    Examples
+    --------
+    >>> authored_cv(load_corpus(), majority_baseline, folds=2)["pred"].nunique()
+    1
+    """
+    authored = data[data["origin"] == "authored"]
+    parts = []
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(authored, groups=authored["doc_id"]):
+        parts.append(authored.iloc[test_idx].assign(pred=predictor(authored.iloc[train_idx], authored.iloc[test_idx])))
+    return pd.concat(parts).sort_index()
+
+
+def summarise(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    """Scores plus the bootstrap interval for a frame with ``label`` and ``pred``."""
+    out = scores(pred["label"], pred["pred"])
+    out["macro_f1_ci"] = bootstrap_macro_f1(pred["label"], pred["pred"], pred["doc_id"], n_boot, seed)
+    return out
+
+
+def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0) -> dict:
+    """The full evaluation; writes ``metrics.json``, ``report.md`` and ``errors.csv``.
+
+    Parameters
+    ----------
+    out_dir : path
+        Output folder.
+    fast : bool, default False
+        Fewer bootstrap samples, learning-curve points and no ablations of
+        the source split (used by the notebooks' fast mode and tests).
+    seed : int
+        Seed of the bootstrap and of the learning-curve subsampling.
+
+    Examples
+    --------
+    >>> run_evaluation("runs/evaluation", fast=True)["real_loao"]["macro_f1"] > 0  # doctest: +SKIP
+    True
+    """
+    from framing.evaluation_report import write_report
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    n_boot = 200 if fast else 1000
+    data = load_corpus()
+    t0 = time.perf_counter()
+    full = fit_predict_model()
+    metrics: dict = {"seed": seed, "fast": fast, "corpus": _corpus_summary(data)}
+
+    loao = held_out_predictions(data, full, "doc_id")
+    metrics["real_loao"] = summarise(loao, n_boot, seed)
+    metrics["real_loao"]["per_source_share_mae"] = share_mae(loao)
+    loso = held_out_predictions(data, full, "source")
+    metrics["real_loso"] = summarise(loso, n_boot, seed)
+    metrics["real_loso"]["per_source_share_mae"] = share_mae(loso)
+    metrics["authored_cv"] = summarise(authored_cv(data, full, folds=3 if fast else 5), n_boot, seed)
+
+    baselines = {
+        "majority": majority_baseline,
+        "lexicon_rules": lexicon_rules_baseline,
+        "ngrams_only": fit_predict_model(groups=("ngrams",)),
+        "full_model": full,
+    }
+    metrics["baselines"] = {}
+    for name, predictor in baselines.items():
+        pred = loao if name == "full_model" else held_out_predictions(data, predictor, "doc_id")
+        metrics["baselines"][name] = _brief(scores(pred["label"], pred["pred"]))
+    metrics["ablations"] = {}
+    for group in GROUPS:
+        kept = tuple(g for g in GROUPS if g != group)
+        pred = held_out_predictions(data, fit_predict_model(groups=kept), "doc_id")
+        metrics["ablations"][f"without_{group}"] = _brief(scores(pred["label"], pred["pred"]))
+    metrics["learning_curve"] = learning_curve(data, full, fractions=(0.0, 0.25, 0.5, 1.0) if fast else (0.0, 0.1, 0.25, 0.5, 0.75, 1.0), seed=seed)
+    metrics["seconds"] = round(time.perf_counter() - t0, 1)
+
+    errors = loao[loao["label"] != loao["pred"]][["doc_id", "source", "sent_idx", "text", "label", "pred"]]
+    errors = errors.assign(evidence=_evidence_of(data, errors))
+    atomic_write_bytes(out_dir / "errors.csv", errors.to_csv(index=False).encode("utf-8"))
+    atomic_write_bytes(out_dir / "metrics.json", (json.dumps(metrics, indent=2) + "\n").encode())
+    write_report(metrics, errors, out_dir / "report.md")
+    return metrics
+
+
+def _brief(s: dict) -> dict:
+    return {
+        "macro_f1": s["macro_f1"],
+        "boilerplate_f1": s["boilerplate_f1"],
+        "f1": {k: v["f1"] for k, v in s["per_label"].items()},
+    }
+
+
+def share_mae(pred: pd.DataFrame) -> float:
+    """Mean absolute error of per-source content label shares, in points (0-100).
+
+    Shares are computed over sentences whose gold label is content, as in the
+    aggregates (boilerplate excluded).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"source": ["A"] * 2, "label": ["reporting"] * 2, "pred": ["reporting", "official_claim"]})
+    >>> share_mae(p)
+    25.0
+    """
+    errs = []
+    for _, g in pred.groupby("source"):
+        gold = g[g["label"] != BOILERPLATE]
+        predicted = g[g["pred"] != BOILERPLATE]
+        for label in CONTENT_LABELS:
+            gs = (gold["label"] == label).mean() if len(gold) else 0.0
+            ps = (predicted["pred"] == label).mean() if len(predicted) else 0.0
+            errs.append(abs(gs - ps))
+    return float(100 * np.mean(errs))
+
+
+def learning_curve(data: pd.DataFrame, predictor: Predictor, fractions=(0.0, 0.25, 0.5, 1.0), seed: int = 0) -> list[dict]:
+    """Real-text macro-F1 (leave-one-article-out) against the authored training share.
+
+    Whole authored articles are subsampled with a fixed seed.
+
+    Examples
+    --------
+    >>> learning_curve(load_corpus(), majority_baseline, fractions=(0.0,))[0]["authored_articles"]
+    0
+    """
+    authored_ids = np.array(sorted(data.loc[data["origin"] == "authored", "doc_id"].unique()))
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(authored_ids)
+    points = []
+    for frac in fractions:
+        keep = set(order[: int(round(frac * len(order)))])
+
+        def only_some(train: pd.DataFrame, keep=keep) -> pd.DataFrame:
+            return train[(train["origin"] != "authored") | train["doc_id"].isin(keep)]
+
+        pred = held_out_predictions(data, predictor, "doc_id", train_filter=only_some)
+        s = scores(pred["label"], pred["pred"])
+        points.append(
+            {
+                "fraction": frac,
+                "authored_articles": len(keep),
+                "authored_sentences": int(data["doc_id"].isin(keep).sum()),
+                "macro_f1": s["macro_f1"],
+                "boilerplate_f1": s["boilerplate_f1"],
+            }
+        )
+    return points
+
+
+def _corpus_summary(data: pd.DataFrame) -> dict:
+    return {
+        origin: {
+            "articles": int(g["doc_id"].nunique()),
+            "sentences": int(len(g)),
+            "labels": g["label"].value_counts().sort_index().to_dict(),
+        }
+        for origin, g in data.groupby("origin")
+    }
+
+
+def _evidence_of(data: pd.DataFrame, errors: pd.DataFrame) -> list[str]:
+    """Evidence of each misclassified sentence from a model trained without its article."""
+    out = {}
+    for doc_id in errors["doc_id"].unique():
+        train = data[data["doc_id"] != doc_id]
+        test = data[data["doc_id"] == doc_id]
+        model = FramingClassifier().fit(train[["doc_id", "text", "origin"]], train["label"].to_numpy())
+        ev = model.predict_with_evidence(test[["doc_id", "text"]])
+        out.update(dict(zip(test.index, ev["evidence"], strict=True)))
+    return [out[i] for i in errors.index]
