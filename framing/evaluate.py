@@ -26,11 +26,15 @@ from framing.model import FramingClassifier
 from framing.persist import atomic_write_bytes
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
 
-Predictor = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
+Predictor = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray | pd.DataFrame]
 
 
-def fit_predict_model(**params) -> Predictor:
+class fit_predict_model:  # noqa: N801 - used like a function factory
     """A predictor that fits :class:`FramingClassifier` on train and labels test.
+
+    With ``evidence=True`` it returns a frame with ``label`` and ``evidence``
+    so that error analysis needs no second fit. A class rather than a closure
+    so that folds can run in worker processes.
 
     Examples
     --------
@@ -39,11 +43,15 @@ def fit_predict_model(**params) -> Predictor:
     True
     """
 
-    def predict(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-        model = FramingClassifier(**params).fit(train[["doc_id", "text", "origin"]], train["label"].to_numpy())
-        return model.predict(test[["doc_id", "text"]])
+    def __init__(self, evidence: bool = False, **params):
+        self.evidence = evidence
+        self.params = params
 
-    return predict
+    def __call__(self, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray | pd.DataFrame:
+        model = FramingClassifier(**self.params).fit(train[["doc_id", "text", "origin"]], train["label"].to_numpy())
+        if self.evidence:
+            return model.predict_with_evidence(test[["doc_id", "text"]])[["label", "evidence"]]
+        return model.predict(test[["doc_id", "text"]])
 
 
 def majority_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
@@ -152,6 +160,7 @@ def held_out_predictions(
     predictor: Predictor,
     by: str = "doc_id",
     train_filter: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Predict each real group (article or source) from a model trained without it.
 
@@ -165,6 +174,8 @@ def held_out_predictions(
         Leave-one-article-out or leave-one-source-out.
     train_filter : callable, optional
         Restricts the training rows (e.g. a fraction of the authored corpus).
+    n_jobs : int, default 1
+        Folds fitted in parallel processes.
 
     Returns
     -------
@@ -177,17 +188,31 @@ def held_out_predictions(
     1
     """
     real = data[data["origin"] == "real"]
-    parts = []
+    folds = []
     for key in real[by].unique():
         test = real[real[by] == key]
         train = data[~data.index.isin(test.index)]
         if train_filter is not None:
             train = train_filter(train)
-        parts.append(test.assign(pred=predictor(train, test)))
+        folds.append((train, test))
+    return _run_folds(predictor, folds, n_jobs)
+
+
+def _run_folds(predictor: Predictor, folds: list[tuple[pd.DataFrame, pd.DataFrame]], n_jobs: int) -> pd.DataFrame:
+    """Fit and predict each (train, test) fold, in parallel processes when n_jobs > 1."""
+    from joblib import Parallel, delayed
+
+    results = Parallel(n_jobs=n_jobs)(delayed(predictor)(train, test) for train, test in folds)
+    parts = []
+    for (_, test), res in zip(folds, results, strict=True):
+        if isinstance(res, pd.DataFrame):
+            parts.append(test.assign(pred=res["label"].to_numpy(), evidence=res["evidence"].to_numpy()))
+        else:
+            parts.append(test.assign(pred=res))
     return pd.concat(parts).sort_index()
 
 
-def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5) -> pd.DataFrame:
+def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5, n_jobs: int = 1) -> pd.DataFrame:
     """Grouped k-fold over authored articles (reported apart from real text).
 
     Examples
@@ -196,10 +221,8 @@ def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5) -> pd.
     1
     """
     authored = data[data["origin"] == "authored"]
-    parts = []
-    for train_idx, test_idx in GroupKFold(n_splits=folds).split(authored, groups=authored["doc_id"]):
-        parts.append(authored.iloc[test_idx].assign(pred=predictor(authored.iloc[train_idx], authored.iloc[test_idx])))
-    return pd.concat(parts).sort_index()
+    splits = GroupKFold(n_splits=folds).split(authored, groups=authored["doc_id"])
+    return _run_folds(predictor, [(authored.iloc[a], authored.iloc[b]) for a, b in splits], n_jobs)
 
 
 def summarise(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
@@ -209,7 +232,7 @@ def summarise(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
     return out
 
 
-def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0) -> dict:
+def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_jobs: int = 2) -> dict:
     """The full evaluation; writes ``metrics.json``, ``report.md`` and ``errors.csv``.
 
     Parameters
@@ -217,10 +240,12 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0) ->
     out_dir : path
         Output folder.
     fast : bool, default False
-        Fewer bootstrap samples, learning-curve points and no ablations of
-        the source split (used by the notebooks' fast mode and tests).
+        Leave-one-article-out, the no-fit baselines and a two-point learning
+        curve only, with 100 bootstrap samples (the notebooks' fast mode).
     seed : int
         Seed of the bootstrap and of the learning-curve subsampling.
+    n_jobs : int, default 2
+        Folds fitted in parallel processes.
 
     Examples
     --------
@@ -231,40 +256,40 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0) ->
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    n_boot = 200 if fast else 1000
+    n_boot = 100 if fast else 1000
     data = load_corpus()
     t0 = time.perf_counter()
-    full = fit_predict_model()
     metrics: dict = {"seed": seed, "fast": fast, "corpus": _corpus_summary(data)}
 
-    loao = held_out_predictions(data, full, "doc_id")
+    loao = held_out_predictions(data, fit_predict_model(evidence=True), "doc_id", n_jobs=n_jobs)
     metrics["real_loao"] = summarise(loao, n_boot, seed)
     metrics["real_loao"]["per_source_share_mae"] = share_mae(loao)
-    loso = held_out_predictions(data, full, "source")
-    metrics["real_loso"] = summarise(loso, n_boot, seed)
-    metrics["real_loso"]["per_source_share_mae"] = share_mae(loso)
-    metrics["authored_cv"] = summarise(authored_cv(data, full, folds=3 if fast else 5), n_boot, seed)
+    full = fit_predict_model()
+    if not fast:
+        loso = held_out_predictions(data, full, "source", n_jobs=n_jobs)
+        metrics["real_loso"] = summarise(loso, n_boot, seed)
+        metrics["real_loso"]["per_source_share_mae"] = share_mae(loso)
+        metrics["authored_cv"] = summarise(authored_cv(data, full, folds=5, n_jobs=n_jobs), n_boot, seed)
 
-    baselines = {
-        "majority": majority_baseline,
-        "lexicon_rules": lexicon_rules_baseline,
-        "ngrams_only": fit_predict_model(groups=("ngrams",)),
-        "full_model": full,
-    }
+    baselines: dict[str, Predictor] = {"majority": majority_baseline, "lexicon_rules": lexicon_rules_baseline}
+    if not fast:
+        baselines["ngrams_only"] = fit_predict_model(groups=("ngrams",))
     metrics["baselines"] = {}
     for name, predictor in baselines.items():
-        pred = loao if name == "full_model" else held_out_predictions(data, predictor, "doc_id")
+        pred = held_out_predictions(data, predictor, "doc_id", n_jobs=n_jobs)
         metrics["baselines"][name] = _brief(scores(pred["label"], pred["pred"]))
-    metrics["ablations"] = {}
-    for group in GROUPS:
-        kept = tuple(g for g in GROUPS if g != group)
-        pred = held_out_predictions(data, fit_predict_model(groups=kept), "doc_id")
-        metrics["ablations"][f"without_{group}"] = _brief(scores(pred["label"], pred["pred"]))
-    metrics["learning_curve"] = learning_curve(data, full, fractions=(0.0, 0.25, 0.5, 1.0) if fast else (0.0, 0.1, 0.25, 0.5, 0.75, 1.0), seed=seed)
+    metrics["baselines"]["full_model"] = _brief(metrics["real_loao"])
+    if not fast:
+        metrics["ablations"] = {}
+        for group in GROUPS:
+            kept = tuple(g for g in GROUPS if g != group)
+            pred = held_out_predictions(data, fit_predict_model(groups=kept), "doc_id", n_jobs=n_jobs)
+            metrics["ablations"][f"without_{group}"] = _brief(scores(pred["label"], pred["pred"]))
+    fractions = (0.0, 1.0) if fast else (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)
+    metrics["learning_curve"] = learning_curve(data, full, fractions, seed=seed, n_jobs=n_jobs, full_run=loao)
     metrics["seconds"] = round(time.perf_counter() - t0, 1)
 
-    errors = loao[loao["label"] != loao["pred"]][["doc_id", "source", "sent_idx", "text", "label", "pred"]]
-    errors = errors.assign(evidence=_evidence_of(data, errors))
+    errors = loao[loao["label"] != loao["pred"]][["doc_id", "source", "sent_idx", "text", "label", "pred", "evidence"]]
     atomic_write_bytes(out_dir / "errors.csv", errors.to_csv(index=False).encode("utf-8"))
     atomic_write_bytes(out_dir / "metrics.json", (json.dumps(metrics, indent=2) + "\n").encode())
     write_report(metrics, errors, out_dir / "report.md")
@@ -302,10 +327,18 @@ def share_mae(pred: pd.DataFrame) -> float:
     return float(100 * np.mean(errs))
 
 
-def learning_curve(data: pd.DataFrame, predictor: Predictor, fractions=(0.0, 0.25, 0.5, 1.0), seed: int = 0) -> list[dict]:
+def learning_curve(
+    data: pd.DataFrame,
+    predictor: Predictor,
+    fractions=(0.0, 0.25, 0.5, 1.0),
+    seed: int = 0,
+    n_jobs: int = 1,
+    full_run: pd.DataFrame | None = None,
+) -> list[dict]:
     """Real-text macro-F1 (leave-one-article-out) against the authored training share.
 
-    Whole authored articles are subsampled with a fixed seed.
+    Whole authored articles are subsampled with a fixed seed. ``full_run``
+    (held-out predictions with all authored data) is reused for fraction 1.
 
     Examples
     --------
@@ -322,7 +355,10 @@ def learning_curve(data: pd.DataFrame, predictor: Predictor, fractions=(0.0, 0.2
         def only_some(train: pd.DataFrame, keep=keep) -> pd.DataFrame:
             return train[(train["origin"] != "authored") | train["doc_id"].isin(keep)]
 
-        pred = held_out_predictions(data, predictor, "doc_id", train_filter=only_some)
+        if frac == 1.0 and full_run is not None:
+            pred = full_run
+        else:
+            pred = held_out_predictions(data, predictor, "doc_id", train_filter=only_some, n_jobs=n_jobs)
         s = scores(pred["label"], pred["pred"])
         points.append(
             {
@@ -345,15 +381,3 @@ def _corpus_summary(data: pd.DataFrame) -> dict:
         }
         for origin, g in data.groupby("origin")
     }
-
-
-def _evidence_of(data: pd.DataFrame, errors: pd.DataFrame) -> list[str]:
-    """Evidence of each misclassified sentence from a model trained without its article."""
-    out = {}
-    for doc_id in errors["doc_id"].unique():
-        train = data[data["doc_id"] != doc_id]
-        test = data[data["doc_id"] == doc_id]
-        model = FramingClassifier().fit(train[["doc_id", "text", "origin"]], train["label"].to_numpy())
-        ev = model.predict_with_evidence(test[["doc_id", "text"]])
-        out.update(dict(zip(test.index, ev["evidence"], strict=True)))
-    return [out[i] for i in errors.index]

@@ -53,6 +53,7 @@ PILOT_STYLES = {
     "Russian state media in English": "russian_state_media",
     "Belarusian state agency": "belarusian_state_agency",
     "UK tabloid": "uk_tabloid",
+    "uk_public_broadcaster": "public_broadcaster",
 }
 
 

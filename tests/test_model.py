@@ -1,0 +1,60 @@
+"""The classifier: training, determinism, calibration shape, ablations (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.corpus import load_corpus
+from framing.model import FramingClassifier, documents_of
+from framing.schema import CONTENT_LABELS, LABELS
+
+
+@pytest.fixture(scope="module")
+def small() -> pd.DataFrame:
+    corpus = load_corpus()
+    keep = corpus["doc_id"].isin(sorted(corpus["doc_id"].unique())[:70])
+    return corpus[keep].reset_index(drop=True)
+
+
+def _fit(data, **params):
+    return FramingClassifier(cv=3, **params).fit(data[["doc_id", "text", "origin"]], data["label"].to_numpy())
+
+
+def test_training_is_deterministic(small):
+    a = _fit(small).predict_proba(small[["doc_id", "text"]])
+    b = _fit(small).predict_proba(small[["doc_id", "text"]])
+    assert np.array_equal(a, b)
+
+
+def test_probabilities_and_classes(small):
+    model = _fit(small)
+    assert model.classes_.tolist() == list(LABELS)
+    proba = model.predict_proba(small[["doc_id", "text"]])
+    assert proba.shape == (len(small), 5)
+    assert np.allclose(proba.sum(axis=1), 1)
+    out = model.predict_with_evidence(small[["doc_id", "text"]].head(30))
+    assert list(out.columns) == ["label", *(f"p_{c}" for c in CONTENT_LABELS), "evidence"]
+    assert out["evidence"].str.len().gt(0).all()
+
+
+def test_ablation_drops_feature_group(small):
+    model = _fit(small, groups=("ngrams", "lexicon"))
+    groups = {n.split("__")[0] for n in model.feature_names_()}
+    assert groups == {"ngrams", "lexicon"}
+
+
+def test_bad_labels_and_groups_are_rejected(small):
+    X = small[["doc_id", "text"]].head(4)
+    with pytest.raises(ValueError, match="unknown labels"):
+        FramingClassifier().fit(X, ["reporting", "opinion", "reporting", "reporting"])
+    with pytest.raises(ValueError, match="unknown feature groups"):
+        FramingClassifier(groups=("ngrams", "vibes")).fit(X, ["reporting"] * 4)
+    with pytest.raises(ValueError, match="rows but y has"):
+        FramingClassifier().fit(X, ["reporting"])
+
+
+def test_documents_must_be_contiguous():
+    with pytest.raises(ValueError, match="contiguous"):
+        documents_of(pd.DataFrame({"doc_id": ["a", "b", "a"], "text": ["x", "y", "z"]}))

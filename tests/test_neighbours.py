@@ -1,0 +1,18 @@
+"""Stacked neighbour context (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from framing.neighbours import doc_bounds, neighbour_features, neighbour_names
+
+
+def test_neighbours_stay_inside_documents():
+    P = np.eye(4)[[0, 1, 2, 3]]
+    N = neighbour_features(P, doc_bounds(np.array(["a", "a", "b", "b"])), np.array([False, True, False, False]))
+    assert N.shape == (4, len(neighbour_names()))
+    assert N[0, :4].tolist() == [0, 0, 0, 0]  # no previous sentence
+    assert N[1, :4].tolist() == P[0].tolist()
+    assert N[2, :4].tolist() == [0, 0, 0, 0]  # document b starts here
+    assert N[1, 8:12].tolist() == P[0].tolist()  # quote opened in sentence 0
+    assert N[3, 12:16].tolist() == P[2].tolist()  # article mean without itself
