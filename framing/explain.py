@@ -9,6 +9,8 @@ quote``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -81,8 +83,8 @@ def describe_feature(name: str, hits: list[tuple[str, str, bool]]) -> str:
     "words 'human shields'"
     """
     group, _, cue = name.partition("__")
-    if group == "ngrams":
-        return f"words '{cue}'"
+    if not cue.startswith(_TERM_CUES):
+        return _static_description(name)
     for prefix, inside, where in (("lex_out__", False, " in the writer's voice"), ("lex_in__", True, " inside a quotation")):
         if cue.startswith(prefix):
             cat = cue[len(prefix) :]
@@ -102,6 +104,23 @@ def describe_feature(name: str, hits: list[tuple[str, str, bool]]) -> str:
         terms = [t for t, c, _ in hits if c.startswith("propaganda")]
         base = _CUE_WORDS.get(cue, cue)
         return f"{base} ({', '.join(repr(t) for t in dict.fromkeys(terms))})" if terms else base
+    return _static_description(name)
+
+
+# Cues whose description names the matched terms; every other description
+# depends only on the feature name and is cached.
+_TERM_CUES = ("lex_out__", "lex_in__", "lex__propaganda", "attr__speech_verb", "attr__source_noun")
+
+
+@lru_cache(maxsize=65536)
+def _static_description(name: str) -> str:
+    group, _, cue = name.partition("__")
+    if group == "ngrams":
+        return f"words '{cue}'"
+    if group == "neighbours":
+        part, _, label = cue.partition("_p_")
+        where = {"prev": "previous sentence", "next": "next sentence", "quote_opener": "the sentence that opened this quote", "article_mean": "rest of the article"}[part]
+        return f"{where} reads as {label}"
     return _CUE_WORDS.get(cue, cue.replace("_", " "))
 
 

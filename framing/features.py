@@ -40,15 +40,8 @@ GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "neighbours")
 CUE_GROUPS = ("lexicon", "attribution", "style", "context", "boilerplate")
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[!?]")
-_CAPS = re.compile(r"\b[A-Z]{4,}\b")
-_SUPERLATIVE = re.compile(r"\b(?:most|least|\w{3,}est)\b")
-_FIRST = re.compile(r"\b(?:i|we|our|us|my|me|ours)\b")
-_SECOND = re.compile(r"\b(?:you|your|yours)\b")
-_NUMBER = re.compile(r"\d")
-_EXCLAIM = re.compile("!")
-_QUESTION = re.compile(r"\?")
-_PIPE = re.compile(r"\|")
-_ACCORDING = re.compile(r"\baccording to\b")
+_CAPS = re.compile(r"(?P<caps>\b[A-Z]{4,}\b)")
+_NUMBER = re.compile(r"\d+")
 _SAID_COLON = re.compile(r":[ \t]*[\"'“‘]")
 _TRAILING_ATTRIB = re.compile(r"[\"”’'],?\s+(?:\w+\s){0,4}?\w+\s*$|[,\"”]\s+(?:he|she|they|it)\s+\w+\.?$")
 _BULLET = re.compile(r"^\s*(?:[-•*–—▪►·]|\d+[.)])\s")
@@ -58,6 +51,18 @@ _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$|[\"”]\s*$")
 _LEADIN_WORDS = re.compile(
     r"\b(?:statement|statements|points|remarks|comments|address|speech|said|says|"
     r"following|below|key|main|highlights|lines|excerpts|quotes|told)\b"
+)
+# Cues counted per sentence are found by two scans per document, one over the
+# writer's voice (quotations blanked) and one over the whole text; each
+# alternative is a named group and matches are binned by sentence offset.
+_OUTSIDE_CUES = re.compile(
+    r"(?P<exclamation>!)|(?P<question>\?)|(?P<according>\baccording to\b)"
+    r"|(?P<first>\b(?:i|we|our|us|my|me|ours)\b)|(?P<second>\b(?:you|your|yours)\b)"
+    r"|(?P<superlative>\b(?:most|least|\w{3,}est)\b)"
+)
+_WHOLE_CUES = re.compile(
+    "(?P<said_colon>" + _SAID_COLON.pattern + ")|(?P<time>" + _TIME.pattern + ")|(?P<number>" + _NUMBER.pattern + ")"
+    "|(?P<pipe>\\|)|(?P<url>" + _URLISH.pattern + ")|(?P<lead_in>" + _LEADIN_WORDS.pattern + ")"
 )
 _NON_LEXICON = ("speech_verbs", "source_nouns", "boilerplate")
 _PROPAGANDA = "propaganda"
@@ -196,12 +201,19 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     return Encoded(pd.DataFrame(values, columns=columns), tokens, hits)
 
 
-def _per_sentence(pattern: re.Pattern, text: str, offsets: np.ndarray, n: int) -> np.ndarray:
-    """Count matches of ``pattern`` in each sentence of a joined document."""
-    starts = [m.start() for m in pattern.finditer(text)]
-    if not starts:
-        return np.zeros(n, dtype=np.float32)
-    return np.bincount(np.searchsorted(offsets, starts, side="right") - 1, minlength=n)[:n].astype(np.float32)
+def _per_sentence(pattern: re.Pattern, text: str, offsets: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Count each named alternative of ``pattern`` in each sentence of a joined document."""
+    found: dict[str, list[int]] = {name: [] for name in pattern.groupindex}
+    for m in pattern.finditer(text):
+        found[m.lastgroup].append(m.start())
+    out = {}
+    for name, starts in found.items():
+        if starts:
+            rows = np.searchsorted(offsets, starts, side="right") - 1
+            out[name] = np.bincount(rows, minlength=n)[:n].astype(np.float32)
+        else:
+            out[name] = np.zeros(n, dtype=np.float32)
+    return out
 
 
 def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
@@ -266,8 +278,10 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["lex__propaganda_contested"]] = has_prop & (rebut > 0)
     out[:, col["lex__propaganda_in_quote"]] = prop_in > 0
 
-    according = _per_sentence(_ACCORDING, outside, offsets, n) > 0
-    said_colon = _per_sentence(_SAID_COLON, joined, offsets, n) > 0
+    voice = _per_sentence(_OUTSIDE_CUES, outside, offsets, n)
+    whole = _per_sentence(_WHOLE_CUES, joined, offsets, n)
+    according = voice["according"] > 0
+    said_colon = whole["said_colon"] > 0
     stripped = [t.strip() for t in sentences]
     trailing = np.array([bool(_TRAILING_ATTRIB.search(f)) for f in folded]) & (speech > 0)
     attributed = (speech > 0) | according | said_colon
@@ -280,13 +294,13 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["attr__has_quote"]] = np.array([bool(st.spans) or st.starts_open for st in states])
     out[:, col["attr__whole_quote"]] = quoted_share > 0.85
 
-    out[:, col["style__exclamation"]] = _per_sentence(_EXCLAIM, outside, offsets, n)
-    out[:, col["style__question"]] = _per_sentence(_QUESTION, outside, offsets, n)
-    out[:, col["style__first_person"]] = _per_sentence(_FIRST, outside, offsets, n)
-    out[:, col["style__second_person"]] = _per_sentence(_SECOND, outside, offsets, n)
-    out[:, col["style__capitals"]] = _per_sentence(_CAPS, outside_raw, offsets, n)
-    out[:, col["style__superlative"]] = _per_sentence(_SUPERLATIVE, outside, offsets, n)
-    out[:, col["style__numbers"]] = _per_sentence(_NUMBER, joined, offsets, n) > 0
+    out[:, col["style__exclamation"]] = voice["exclamation"]
+    out[:, col["style__question"]] = voice["question"]
+    out[:, col["style__first_person"]] = voice["first"]
+    out[:, col["style__second_person"]] = voice["second"]
+    out[:, col["style__capitals"]] = _per_sentence(_CAPS, outside_raw, offsets, n)["caps"]
+    out[:, col["style__superlative"]] = voice["superlative"]
+    out[:, col["style__numbers"]] = (whole["number"] + whole["time"]) > 0
 
     n_words = np.empty(n, dtype=np.float32)
     for i, f in enumerate(folded):
@@ -305,9 +319,9 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["bp__title_case"]] = title_case
     out[:, col["bp__bullet"]] = bullet
     out[:, col["bp__promo_terms"]] = bp_terms
-    out[:, col["bp__pipe"]] = _per_sentence(_PIPE, joined, offsets, n) > 0
-    out[:, col["bp__time"]] = _per_sentence(_TIME, joined, offsets, n) > 0
-    out[:, col["bp__url"]] = _per_sentence(_URLISH, joined, offsets, n) > 0
+    out[:, col["bp__pipe"]] = whole["pipe"] > 0
+    out[:, col["bp__time"]] = whole["time"] > 0
+    out[:, col["bp__url"]] = whole["url"] > 0
     out[:, col["bp__colon_end"]] = colon_end
     out[:, col["bp__question_end"]] = np.array([t.endswith("?") for t in stripped]) & (quoted_share < 0.5)
     out[:, col["bp__words"]] = np.log1p(n_words)
@@ -320,7 +334,7 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["ctx__next_attributed"]] = _shift(attributed, -1)
     out[:, col["ctx__prev_quoted_share"]] = _shift(quoted_share, 1)
     out[:, col["ctx__next_quoted_share"]] = _shift(quoted_share, -1)
-    lead_in = colon_end & (_per_sentence(_LEADIN_WORDS, joined, offsets, n) > 0)
+    lead_in = colon_end & (whole["lead_in"] > 0)
     prev_lead_in = _shift(lead_in, 1)
     out[:, col["ctx__prev_lead_in"]] = prev_lead_in
     # Items under a lead-in keep its attribution while the list runs; the
