@@ -40,7 +40,7 @@ GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "neighbours")
 CUE_GROUPS = ("lexicon", "attribution", "style", "context", "boilerplate")
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[!?]")
-_CAPS = re.compile(r"(?P<caps>\b[A-Z]{4,}\b)")
+_CAPS = re.compile(r"\b[A-Z]{4,}\b")
 _NUMBER = re.compile(r"\d+")
 _SAID_COLON = re.compile(r":[ \t]*[\"'“‘]")
 _TRAILING_ATTRIB = re.compile(r"[\"”’'],?\s+(?:\w+\s){0,4}?\w+\s*$|[,\"”]\s+(?:he|she|they|it)\s+\w+\.?$")
@@ -52,18 +52,13 @@ _LEADIN_WORDS = re.compile(
     r"\b(?:statement|statements|points|remarks|comments|address|speech|said|says|"
     r"following|below|key|main|highlights|lines|excerpts|quotes|told)\b"
 )
-# Cues counted per sentence are found by two scans per document, one over the
-# writer's voice (quotations blanked) and one over the whole text; each
-# alternative is a named group and matches are binned by sentence offset.
-_OUTSIDE_CUES = re.compile(
-    r"(?P<exclamation>!)|(?P<question>\?)|(?P<according>\baccording to\b)"
-    r"|(?P<first>\b(?:i|we|our|us|my|me|ours)\b)|(?P<second>\b(?:you|your|yours)\b)"
-    r"|(?P<superlative>\b(?:most|least|\w{3,}est)\b)"
-)
-_WHOLE_CUES = re.compile(
-    "(?P<said_colon>" + _SAID_COLON.pattern + ")|(?P<time>" + _TIME.pattern + ")|(?P<number>" + _NUMBER.pattern + ")"
-    "|(?P<pipe>\\|)|(?P<url>" + _URLISH.pattern + ")|(?P<lead_in>" + _LEADIN_WORDS.pattern + ")"
-)
+# Word cues are token-set lookups and character cues are str.count or
+# substring tests: each is a C-level call per sentence, far cheaper than one
+# regex with many alternatives tried at every character.
+_FIRST_WORDS = frozenset("i we our us my me ours".split())
+_SECOND_WORDS = frozenset("you your yours".split())
+_WORD = re.compile(r"[a-z]+")
+_URL_HINTS = ("www.", "http:", "https:", ".com", "@")
 _NON_LEXICON = ("speech_verbs", "source_nouns", "boilerplate")
 _PROPAGANDA = "propaganda"
 
@@ -201,35 +196,21 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     return Encoded(pd.DataFrame(values, columns=columns), tokens, hits)
 
 
-def _per_sentence(pattern: re.Pattern, text: str, offsets: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """Count each named alternative of ``pattern`` in each sentence of a joined document."""
-    found: dict[str, list[int]] = {name: [] for name in pattern.groupindex}
-    for m in pattern.finditer(text):
-        found[m.lastgroup].append(m.start())
-    out = {}
-    for name, starts in found.items():
-        if starts:
-            rows = np.searchsorted(offsets, starts, side="right") - 1
-            out[name] = np.bincount(rows, minlength=n)[:n].astype(np.float32)
-        else:
-            out[name] = np.zeros(n, dtype=np.float32)
-    return out
-
-
 def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     n = len(sentences)
     col = {c: i for i, c in enumerate(columns)}
     out = np.zeros((n, len(columns)), dtype=np.float32)
     folded = [fold(s) for s in sentences]
+    doc_tokens = [tuple(_TOKEN.findall(f)) for f in folded]
+    tokens.extend(doc_tokens)
     states = quote_states(sentences)
-    # The document is scanned as one string: every regex and the lexicon
-    # automaton run once per document, and matches are mapped back to
-    # sentences by offset. Quoted text is blanked in a second copy so that
-    # "outside quotation" cues are plain scans too.
+    # The lexicon automaton runs once over the whole document and matches are
+    # mapped back to sentences by offset. Quoted text is blanked in a second
+    # copy of each sentence so that "outside quotation" cues are plain scans.
     joined = "\n".join(folded)
     offsets = np.cumsum([0] + [len(f) + 1 for f in folded])
-    outside = "\n".join(_blank_spans(f, st.spans) for f, st in zip(folded, states, strict=True))
-    outside_raw = "\n".join(_blank_spans(t, st.spans) for t, st in zip(sentences, states, strict=True))
+    outside = [_blank_spans(f, st.spans) for f, st in zip(folded, states, strict=True)]
+    outside_raw = [_blank_spans(t, st.spans) for t, st in zip(sentences, states, strict=True)]
 
     per_sent: list[list] = [[] for _ in range(n)]
     for start, end, term, cats in lexicon.match(joined):
@@ -278,10 +259,14 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["lex__propaganda_contested"]] = has_prop & (rebut > 0)
     out[:, col["lex__propaganda_in_quote"]] = prop_in > 0
 
-    voice = _per_sentence(_OUTSIDE_CUES, outside, offsets, n)
-    whole = _per_sentence(_WHOLE_CUES, joined, offsets, n)
-    according = voice["according"] > 0
-    said_colon = whole["said_colon"] > 0
+    # Sentences without quotation reuse their tokens; only quoted ones are
+    # tokenised again with the quotation blanked.
+    voice_words = [
+        _WORD.findall(o) if st.spans else None for o, st in zip(outside, states, strict=True)
+    ]
+    according = np.array(["according to" in o for o in outside])
+    said_colon = np.array([":" in f and bool(_SAID_COLON.search(f)) for f in folded])
+    has_digit = np.array([bool(_NUMBER.search(f)) for f in folded])
     stripped = [t.strip() for t in sentences]
     trailing = np.array([bool(_TRAILING_ATTRIB.search(f)) for f in folded]) & (speech > 0)
     attributed = (speech > 0) | according | said_colon
@@ -294,19 +279,19 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["attr__has_quote"]] = np.array([bool(st.spans) or st.starts_open for st in states])
     out[:, col["attr__whole_quote"]] = quoted_share > 0.85
 
-    out[:, col["style__exclamation"]] = voice["exclamation"]
-    out[:, col["style__question"]] = voice["question"]
-    out[:, col["style__first_person"]] = voice["first"]
-    out[:, col["style__second_person"]] = voice["second"]
-    out[:, col["style__capitals"]] = _per_sentence(_CAPS, outside_raw, offsets, n)["caps"]
-    out[:, col["style__superlative"]] = voice["superlative"]
-    out[:, col["style__numbers"]] = (whole["number"] + whole["time"]) > 0
+    out[:, col["style__exclamation"]] = [o.count("!") for o in outside]
+    out[:, col["style__question"]] = [o.count("?") for o in outside]
+    voice_words = [ws if ws is not None else doc_tokens[i] for i, ws in enumerate(voice_words)]
+    # Distinct person words: one "we" or several says the same thing here.
+    out[:, col["style__first_person"]] = [len(_FIRST_WORDS.intersection(ws)) for ws in voice_words]
+    out[:, col["style__second_person"]] = [len(_SECOND_WORDS.intersection(ws)) for ws in voice_words]
+    out[:, col["style__capitals"]] = [len(_CAPS.findall(o)) for o in outside_raw]
+    out[:, col["style__superlative"]] = [
+        sum(w in ("most", "least") or (len(w) >= 6 and w.endswith("est")) for w in ws) for ws in voice_words
+    ]
+    out[:, col["style__numbers"]] = has_digit
 
-    n_words = np.empty(n, dtype=np.float32)
-    for i, f in enumerate(folded):
-        toks = tuple(_TOKEN.findall(f))
-        tokens.append(toks)
-        n_words[i] = max(1, len(toks) - toks.count("!") - toks.count("?"))
+    n_words = np.array([max(1, len(t) - t.count("!") - t.count("?")) for t in doc_tokens], dtype=np.float32)
     out[:, col["style__words"]] = np.log1p(n_words)
 
     no_terminal = np.array([not _TERMINAL.search(t) for t in stripped])
@@ -319,9 +304,9 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["bp__title_case"]] = title_case
     out[:, col["bp__bullet"]] = bullet
     out[:, col["bp__promo_terms"]] = bp_terms
-    out[:, col["bp__pipe"]] = whole["pipe"] > 0
-    out[:, col["bp__time"]] = whole["time"] > 0
-    out[:, col["bp__url"]] = whole["url"] > 0
+    out[:, col["bp__pipe"]] = ["|" in t for t in sentences]
+    out[:, col["bp__time"]] = [bool(d and _TIME.search(f)) for d, f in zip(has_digit, folded, strict=True)]
+    out[:, col["bp__url"]] = [any(h in f for h in _URL_HINTS) for f in folded]
     out[:, col["bp__colon_end"]] = colon_end
     out[:, col["bp__question_end"]] = np.array([t.endswith("?") for t in stripped]) & (quoted_share < 0.5)
     out[:, col["bp__words"]] = np.log1p(n_words)
@@ -334,7 +319,7 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
     out[:, col["ctx__next_attributed"]] = _shift(attributed, -1)
     out[:, col["ctx__prev_quoted_share"]] = _shift(quoted_share, 1)
     out[:, col["ctx__next_quoted_share"]] = _shift(quoted_share, -1)
-    lead_in = colon_end & (whole["lead_in"] > 0)
+    lead_in = np.array([bool(c and _LEADIN_WORDS.search(f)) for c, f in zip(colon_end, folded, strict=True)])
     prev_lead_in = _shift(lead_in, 1)
     out[:, col["ctx__prev_lead_in"]] = prev_lead_in
     # Items under a lead-in keep its attribution while the list runs; the

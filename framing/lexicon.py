@@ -35,11 +35,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-def _joins(ch: str) -> bool:
-    # A hyphen joins words: "kremlin" must not match inside "pro-kremlin".
-    return ch.isalnum() or ch in "_-"
-
-
 @dataclass
 class Lexicon:
     """Terms by category, with a compiled automaton for matching."""
@@ -84,10 +79,16 @@ class Lexicon:
             start = end_idx - len(term) + 1
             if start <= last_end:
                 continue
-            if start > 0 and _joins(folded[start - 1]):
-                continue
-            if end_idx + 1 < n and _joins(folded[end_idx + 1]):
-                continue
+            # Inlined word-boundary test (hot loop): a hyphen joins words, so
+            # "kremlin" must not match inside "pro-kremlin".
+            if start > 0:
+                ch = folded[start - 1]
+                if ch.isalnum() or ch == "_" or ch == "-":
+                    continue
+            if end_idx + 1 < n:
+                ch = folded[end_idx + 1]
+                if ch.isalnum() or ch == "_" or ch == "-":
+                    continue
             out.append((start, end_idx + 1, term, cats))
             last_end = end_idx
         return out
