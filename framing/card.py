@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from framing.schema import CONTENT_LABELS
-
-
-def _pct(x) -> str:
-    return "n/a" if x is None else f"{100 * float(x):.1f}"
+from framing.evaluation_report import SPLITS, split_summary
 
 
 def render_card(card: dict) -> str:
@@ -51,29 +47,9 @@ def render_card(card: dict) -> str:
     if metrics:
         lines += ["", "## Measured quality", ""]
         lines.append("Real text is the headline; authored text is reported separately.")
-        for key, title in (
-            ("real_loao", "Real seed text, leave-one-article-out"),
-            ("real_loso", "Real seed text, leave-one-source-out"),
-            ("authored_cv", "Authored text, grouped cross-validation (not the headline)"),
-        ):
-            m = metrics.get(key)
-            if not m:
-                continue
-            ci = m.get("macro_f1_ci", [None, None])
-            lines += [
-                "",
-                f"### {title}",
-                "",
-                f"- Macro-F1 (four content labels): {m['macro_f1']:.3f} (95% bootstrap interval {ci[0]:.3f} to {ci[1]:.3f})",
-                f"- Boilerplate F1: {m['boilerplate_f1']:.3f}",
-                f"- Sentences: {m['n']}",
-                "",
-                "| label | precision | recall | F1 | support |",
-                "| --- | --- | --- | --- | --- |",
-            ]
-            for label in CONTENT_LABELS:
-                r = m["per_label"][label]
-                lines.append(f"| {label} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |")
+        for key, title in SPLITS:
+            if metrics.get(key):
+                lines += ["", f"### {title}", "", *split_summary(metrics[key])]
     lines += [
         "",
         "## Limits",

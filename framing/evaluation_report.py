@@ -20,6 +20,33 @@ def _f(x: float) -> str:
     return f"{x:.3f}"
 
 
+SPLITS = (
+    ("real_loao", "Real seed text, leave-one-article-out (headline)"),
+    ("real_loso", "Real seed text, leave-one-source-out"),
+    ("authored_cv", "Authored text, grouped cross-validation (not the headline)"),
+)
+
+
+def split_summary(m: dict) -> list[str]:
+    """Headline line and per-label table of one evaluation split (report and card).
+
+    Examples
+    --------
+    >>> split_summary({"macro_f1": 0.5, "macro_f1_ci": [0.4, 0.6], "boilerplate_f1": 0.9, "n": 3,
+    ...                "per_label": {}})[0].startswith("Macro-F1 (four content labels): **0.500**")
+    True
+    """
+    lo, hi = m["macro_f1_ci"]
+    lines = [
+        f"Macro-F1 (four content labels): **{_f(m['macro_f1'])}** (95% bootstrap over articles: "
+        f"{_f(lo)} to {_f(hi)}); boilerplate F1 {_f(m['boilerplate_f1'])}; {m['n']} sentences."
+    ]
+    if "per_source_share_mae" in m:
+        lines.append(f"Per-source label-share mean absolute error: {m['per_source_share_mae']:.1f} points.")
+    rows = [[lab, _f(r["precision"]), _f(r["recall"]), _f(r["f1"]), r["support"]] for lab, r in m["per_label"].items()]
+    return [*lines, "", *_table(rows, ["label", "precision", "recall", "F1", "support"])]
+
+
 def render_report(metrics: dict, errors: pd.DataFrame) -> str:
     """Markdown for the evaluation; every figure is read from ``metrics``.
 
@@ -31,22 +58,11 @@ def render_report(metrics: dict, errors: pd.DataFrame) -> str:
     '# framing evaluation'
     """
     lines = ["# framing evaluation", "", "Real text is the headline; authored text is reported separately.", ""]
-    for key, title in (
-        ("real_loao", "Real seed text, leave-one-article-out (headline)"),
-        ("real_loso", "Real seed text, leave-one-source-out"),
-        ("authored_cv", "Authored text, grouped cross-validation"),
-    ):
+    for key, title in SPLITS:
         m = metrics.get(key)
         if not m:
             continue
-        lo, hi = m["macro_f1_ci"]
-        lines += [f"## {title}", ""]
-        lines.append(f"Macro-F1 over the four content labels: **{_f(m['macro_f1'])}** (95% bootstrap over articles: {_f(lo)} to {_f(hi)}); boilerplate F1 {_f(m['boilerplate_f1'])}; {m['n']} sentences.")
-        if "per_source_share_mae" in m:
-            lines.append(f"Per-source label-share mean absolute error: {m['per_source_share_mae']:.1f} points.")
-        lines.append("")
-        rows = [[lab, _f(r["precision"]), _f(r["recall"]), _f(r["f1"]), r["support"]] for lab, r in m["per_label"].items()]
-        lines += _table(rows, ["label", "precision", "recall", "F1", "support"]) + [""]
+        lines += [f"## {title}", "", *split_summary(m), ""]
         conf = m["confusion"]
         rows = [[conf["labels"][i], *row] for i, row in enumerate(conf["matrix"])]
         lines += ["Confusion (rows gold, columns predicted):", ""]

@@ -20,7 +20,7 @@ def test_card_numbers_come_from_metrics():
         }
     }
     md = render_card({"model_file": "m.joblib", "sha256": "x", "metrics": metrics})
-    assert "Macro-F1 (four content labels): 0.712" in md
+    assert "Macro-F1 (four content labels): **0.712**" in md
     assert "| reporting | 0.500 | 0.250 | 0.333 | 3 |" in md
 
 
@@ -30,7 +30,7 @@ def test_bundled_card_matches_its_metrics_and_model():
     md = path.with_name(path.stem + ".card.md").read_text()
     assert card["model_file"] == path.name
     if "metrics" in card:
-        figure = float(re.search(r"Macro-F1 \(four content labels\): (\d\.\d+)", md).group(1))
+        figure = float(re.search(r"Macro-F1 \(four content labels\): \*\*(\d\.\d+)", md).group(1))
         assert figure == round(card["metrics"]["real_loao"]["macro_f1"], 3)
         evaluation = path.parent / "evaluation" / "metrics.json"
         if evaluation.exists():
