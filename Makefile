@@ -28,7 +28,7 @@ demo: $(STAMP)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 -q
+	FRAMING_FAST=1 $(BIN)/python -m pytest -n 2 -q tests notebooks --nbmake
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
@@ -45,11 +45,10 @@ punkt: $(STAMP)
 	$(BIN)/python -m framing.sentences
 
 evaluate: $(STAMP)
-	$(BIN)/framing evaluate --out runs/evaluation
+	$(BIN)/framing evaluate --out models/evaluation
 
-model: $(STAMP)
-	$(BIN)/framing evaluate --out runs/evaluation
-	$(BIN)/framing train --bundle --metrics runs/evaluation/metrics.json
+model: evaluate
+	$(BIN)/framing train --bundle --metrics models/evaluation/metrics.json
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

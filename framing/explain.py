@@ -62,6 +62,25 @@ _CUE_WORDS = {
     "lex__propaganda_uncontested": "narrative term, uncontested",
     "lex__propaganda_contested": "narrative term contested in the same sentence",
     "lex__propaganda_in_quote": "narrative term inside a quotation",
+    "bp__no_terminal": "no full stop",
+    "bp__short": "very short line",
+    "bp__title_case": "title-case words",
+    "bp__bullet": "bullet or list item",
+    "bp__promo_terms": "promo phrase",
+    "bp__pipe": "'|' separator",
+    "bp__time": "time or date",
+    "bp__url": "web address or handle",
+    "bp__colon_end": "ends with a colon",
+    "bp__question_end": "ends with a question in the writer's voice",
+    "bp__prev_no_terminal": "previous line has no full stop",
+    "bp__next_no_terminal": "next line has no full stop",
+    "bp__prev_promo": "previous line is a promo",
+    "bp__next_promo": "next line is a promo",
+    "bp__from_end": "distance from the end of the page",
+    "bp__words": "line length",
+    "bp__promo_at_start": "starts with a promo phrase",
+    "bp__list_question": "question in a list (explainer-box link)",
+    "bp__under_promo_header": "item under a furniture header",
 }
 
 
@@ -119,7 +138,7 @@ def _static_description(name: str) -> str:
         return f"words '{cue}'"
     if group == "neighbours":
         part, _, label = cue.partition("_p_")
-        where = {"prev": "previous sentence", "next": "next sentence", "quote_opener": "the sentence that opened this quote", "article_mean": "rest of the article"}[part]
+        where = {"prev": "previous sentence", "next": "next sentence", "quote_opener": "the sentence that opened this quote", "article_mean": "rest of the article"}.get(part, part)
         return f"{where} reads as {label}"
     return _CUE_WORDS.get(cue, cue.replace("_", " "))
 

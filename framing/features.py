@@ -356,6 +356,13 @@ def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
         else:
             header_is_promo = bool(promo[i] or (no_terminal[i] and not colon_end[i]))
     out[:, col["bp__under_promo_header"]] = under
+    if n == 1:
+        # A lone sentence (explain(), classify("one sentence")) has no place
+        # on a page: "first", "last" and "near the end" would make any text
+        # look like trailing furniture.
+        for name in ("ctx__first", "ctx__last"):
+            out[0, col[name]] = 0
+        out[0, col["bp__from_end"]] = 1.0
     return out
 
 

@@ -110,7 +110,9 @@ def explain(sentence: str, model: Any = None, top: int = 5) -> pd.DataFrame:
     """The features that push one sentence towards each label, with weights.
 
     Returns a frame with ``label``, ``feature``, ``description`` and
-    ``weight`` (``x * coef``), strongest first, for the predicted label.
+    ``weight`` (``x * coef``), strongest first, for the predicted label; a
+    boilerplate line shows the boilerplate detector's weights. The sentence
+    is scored as a one-sentence article, so no neighbour context applies.
 
     Examples
     --------
@@ -124,10 +126,16 @@ def explain(sentence: str, model: Any = None, top: int = 5) -> pd.DataFrame:
     enc = model._encode(table[["doc_id", "text"]])
     p_bp, p_content, Z = model._predict(enc)
     label = model._decide(p_bp, p_content)[0]
-    lin = model.linear_model_()
-    names = model.feature_names_()
-    target = label if label != "boilerplate" else "reporting"
-    c = contributions(Z[0], lin.coef_, list(lin.classes_).index(target))
+    if label == "boilerplate":
+        # A boilerplate line is explained by the detector's weights, not the
+        # content model's.
+        names = model.features_.get_feature_names_out()[model.boilerplate_columns_]
+        Zb = model.features_.transform(enc.frame()).tocsr()[:, model.boilerplate_columns_]
+        c = contributions(Zb[0], model.boilerplate_.coef_, 0)
+    else:
+        lin = model.linear_model_()
+        names = model.feature_names_()
+        c = contributions(Z[0], lin.coef_, list(lin.classes_).index(label))
     order = np.argsort(-np.abs(c))[:top]
     return pd.DataFrame(
         {

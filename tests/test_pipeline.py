@@ -87,3 +87,16 @@ def test_empty_text_gives_empty_frame():
     out = framing.classify(["", "   \n  "])
     assert list(out.columns) == list(OUTPUT_COLUMNS)
     assert len(out) == 0
+
+
+def test_public_explain_is_the_function():
+    table = framing.explain("Putin's troops have been hit by plummeting morale after the quick victory promised by the tyrant has turned into a bloodbath.")
+    assert table["label"].iloc[0] == "editorialising"
+    assert list(table.columns) == ["label", "feature", "description", "weight"]
+    assert table["weight"].abs().is_monotonic_decreasing
+
+
+def test_explain_boilerplate_uses_the_detector():
+    table = framing.explain("Read more: Putin hails invasion 'success' in bizarre address")
+    assert table["label"].iloc[0] == "boilerplate"
+    assert any(table["feature"].str.startswith("boilerplate__"))
