@@ -14,12 +14,7 @@ Examples
 __version__ = "0.1.0"
 
 from framing.persist import load_model  # noqa: E402
-from framing.pipeline import classify  # noqa: E402
-from framing.pipeline import explain as _explain  # noqa: E402
+from framing.pipeline import classify, explain  # noqa: E402
 from framing.train import train  # noqa: E402
-
-# Importing framing.train loads the submodule framing.explain, which binds
-# the name framing.explain to that module; the public function must win.
-explain = _explain
 
 __all__ = ["__version__", "classify", "explain", "load_model", "train"]

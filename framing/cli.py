@@ -29,12 +29,15 @@ def _add_score(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-report", action="store_true", help="skip report.html")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed for the intervals")
+    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap replicates for the intervals")
+    p.add_argument("--report-articles", type=int, default=200, help="articles shown highlighted in report.html")
 
 
 def _add_aggregate(sub) -> None:
     p = sub.add_parser("aggregate", help="recompute aggregates of a finished run")
     p.add_argument("run_dir")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=None, help="bootstrap seed (default: the run's)")
+    p.add_argument("--bootstrap", type=int, default=None, help="bootstrap replicates (default: the run's)")
 
 
 def _add_train(sub) -> None:
@@ -49,8 +52,9 @@ def _add_train(sub) -> None:
 def _add_evaluate(sub) -> None:
     p = sub.add_parser("evaluate", help="real-text and authored evaluation, baselines, ablations")
     p.add_argument("--out", default="runs/evaluation", help="folder for metrics.json and report.md")
-    p.add_argument("--fast", action="store_true", help="fewer bootstrap samples and learning-curve points")
+    p.add_argument("--fast", action="store_true", help="leave-one-article-out and no-fit baselines only")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--jobs", type=int, default=2, help="folds fitted in parallel")
 
 
 def _add_explain(sub) -> None:
@@ -96,7 +100,7 @@ def _cmd_train(args) -> int:
 def _cmd_evaluate(args) -> int:
     from framing.evaluate import run_evaluation
 
-    metrics = run_evaluation(args.out, fast=args.fast, seed=args.seed)
+    metrics = run_evaluation(args.out, fast=args.fast, seed=args.seed, n_jobs=args.jobs)
     m = metrics["real_loao"]
     print(f"real text, leave-one-article-out: macro-F1 {m['macro_f1']:.3f}, boilerplate F1 {m['boilerplate_f1']:.3f}")
     print(f"wrote {args.out}/metrics.json and {args.out}/report.md")

@@ -21,7 +21,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from framing.boilerplate import rule_overrides
-from framing.explain import evidence_for
+from framing.evidence import evidence_for
 from framing.features import GROUPS, Encoded, build_features, cue_columns, encode
 from framing.lexicon import Lexicon, load_lexicons
 from framing.neighbours import doc_bounds, neighbour_features, neighbour_names

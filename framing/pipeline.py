@@ -119,7 +119,7 @@ def explain(sentence: str, model: Any = None, top: int = 5) -> pd.DataFrame:
     >>> explain("The tyrant ranted again.").iloc[0]["label"]
     'editorialising'
     """
-    from framing.explain import contributions, describe_feature
+    from framing.evidence import contributions, describe_feature
 
     model = model if model is not None else load_model()
     table = sentence_table(to_documents([{"doc_id": "0", "source": "", "sentences": [sentence]}]))

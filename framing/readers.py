@@ -1,67 +1,389 @@
-"""Read corpora for batch scoring: folders of .txt files, CSV, JSONL, Parquet."""
+"""Stream corpora for batch scoring: folders of .txt files, CSV, JSONL, Parquet.
+
+Two steps, kept apart so that every configuration error surfaces before any
+document is scored:
+
+1. :func:`check_inputs` opens each input, checks that it is readable, valid
+   UTF-8 and has the configured columns, and returns an :class:`InputSpec`
+   per input (with a cheap fingerprint used by ``--resume``). Problems raise
+   :class:`framing.errors.ConfigError` naming the file and column.
+2. :func:`iter_records` streams :class:`Record` tuples in input order, never
+   holding more than one block of rows (CSV via pandas ``chunksize``, JSONL
+   line by line, Parquet via ``iter_batches``, folders file by file). Values
+   are passed on raw; per-document checks (empty text, a number where text
+   was expected, duplicate ids) belong to the caller, which reports them per
+   document instead of stopping the job.
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from framing.corpus import read_table
 from framing.errors import ConfigError
 
-
-def read_folder(folder: Path, text_col: str = "text") -> pd.DataFrame:
-    """Read a folder of ``.txt`` files, with ``manifest.csv`` when present.
-
-    The manifest gives ``doc_id``, ``file``, ``source`` and ``published`` per
-    file; without one, the file stem is the doc_id and the source is empty.
-
-    Examples
-    --------
-    >>> read_folder(Path("labels/texts")).shape[0] >= 5  # doctest: +SKIP
-    True
-    """
-    manifest = folder / "manifest.csv"
-    if manifest.exists():
-        meta = read_table(manifest)
-        if "file" not in meta.columns:
-            raise ConfigError(f"{manifest}: needs a 'file' column")
-    else:
-        files = sorted(p.name for p in folder.glob("*.txt"))
-        meta = pd.DataFrame({"file": files, "doc_id": [Path(f).stem for f in files]})
-    if "doc_id" not in meta.columns:
-        meta["doc_id"] = [Path(f).stem for f in meta["file"]]
-    texts = []
-    for name in meta["file"]:
-        path = folder / str(name)
-        try:
-            texts.append(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"{manifest}: listed file not found: {path}") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    meta[text_col] = texts
-    return meta
+TABLE_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+DEFAULT_COLUMNS = {"text": "text", "doc_id": "doc_id", "source": "source", "date": "published"}
+# Rows read per block; memory per block is this times the size of one row.
+BLOCK_ROWS = 1000
 
 
-def read_input(path: str | Path, text_col: str = "text") -> pd.DataFrame:
-    """Read one input (folder or table file) into a documents frame.
+@dataclass(frozen=True)
+class Columns:
+    """Column names in the inputs, and which of them the user named explicitly.
+
+    A column left at its default name may be absent (ids then come from the
+    file name and row, the source is empty, the date unknown); a column the
+    user named must exist. The text column must always exist.
 
     Examples
     --------
-    >>> read_input("corpus.jsonl")  # doctest: +SKIP
+    >>> Columns(text="body").required()
+    ('body',)
     """
-    path = Path(path)
+
+    text: str = "text"
+    doc_id: str = "doc_id"
+    source: str = "source"
+    date: str = "published"
+
+    def required(self) -> tuple[str, ...]:
+        """The text column plus every column renamed from its default."""
+        named = [
+            getattr(self, k)
+            for k in ("doc_id", "source", "date")
+            if getattr(self, k) != DEFAULT_COLUMNS[k]
+        ]
+        return (self.text, *named)
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One checked input: its path, kind and fingerprint."""
+
+    path: Path
+    kind: str  # "folder", "csv", "jsonl" or "parquet"
+    present: frozenset[str] = field(default_factory=frozenset)
+    files: tuple[str, ...] = ()  # folder inputs: .txt file names in reading order
+
+    def fingerprint(self) -> dict:
+        """Path, size and modification time of every file read (cheap; see ``--resume``)."""
+        paths = [self.path / f for f in self.files] if self.kind == "folder" else [self.path]
+        if self.kind == "folder" and (self.path / "manifest.csv").exists():
+            paths.append(self.path / "manifest.csv")
+        stats = []
+        for p in paths:
+            st = p.stat()
+            stats.append([str(p.resolve()), st.st_size, st.st_mtime_ns])
+        return {"path": str(self.path.resolve()), "kind": self.kind, "files": stats}
+
+
+class Record(NamedTuple):
+    """One raw document as read; values are unvalidated."""
+
+    doc_id: Any
+    source: Any
+    date: Any
+    text: Any
+    where: str  # "file, row N" for messages
+
+
+def check_inputs(paths: Sequence[str | Path], columns: Columns | None = None) -> list[InputSpec]:
+    """Check that every input is readable, UTF-8 and has the configured columns.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Folders of ``.txt`` files (with an optional ``manifest.csv``) and
+        ``.csv``, ``.jsonl`` or ``.parquet`` files.
+    columns : Columns, optional
+        Column names; default ``text``, ``doc_id``, ``source``, ``published``.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the file (and column) that cannot be used.
+
+    Examples
+    --------
+    >>> [s.kind for s in check_inputs(["labels/seeds"])]  # doctest: +SKIP
+    ['folder']
+    """
+    if not paths:
+        raise ConfigError("no inputs given")
+    return [_check_one(Path(p), columns or Columns()) for p in paths]
+
+
+def _check_one(path: Path, columns: Columns) -> InputSpec:
     if not path.exists():
         raise ConfigError(f"input not found: {path}")
     if path.is_dir():
-        return read_folder(path, text_col)
+        return _check_folder(path, columns)
+    kind = TABLE_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ConfigError(
+            f"{path}: unsupported input format {path.suffix!r} (use a folder, .csv, .jsonl or .parquet)"
+        )
+    if not os.access(path, os.R_OK):
+        raise ConfigError(f"{path}: file is not readable")
+    if kind != "parquet":
+        _check_utf8(path)
+    present = {"csv": _csv_columns, "jsonl": _jsonl_columns, "parquet": _parquet_columns}[kind](
+        path
+    )
+    for col in columns.required():
+        if col not in present:
+            raise ConfigError(
+                f"{path}: no column {col!r} (columns: {', '.join(map(str, sorted(present)))})"
+            )
+    return InputSpec(path, kind, frozenset(present))
+
+
+def _check_utf8(path: Path) -> None:
+    # An incremental decoder checks a large file at disk speed, so an encoding
+    # problem stops the job before anything is scored, not halfway through.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
     try:
-        frame = read_table(path)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    if text_col not in frame.columns:
-        raise ConfigError(f"{path}: no column {text_col!r} (columns: {', '.join(map(str, frame.columns))})")
-    return frame
+        raise ConfigError(
+            f"{path}: not valid UTF-8 ({exc.reason} near byte {offset + exc.start})"
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _csv_columns(path: Path) -> set[str]:
+    try:
+        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError as exc:
+        raise ConfigError(f"{path}: empty CSV file (no header row)") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot parse CSV header ({_first_line(exc)})") from exc
+    return {str(c) for c in header.columns}
+
+
+def _jsonl_columns(path: Path) -> set[str]:
+    # Lines may differ in keys; the first object stands for the file, and a
+    # later line without the text field is a per-document error.
+    with path.open(encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}, line {n}: not JSON ({exc.msg})") from exc
+            if not isinstance(obj, dict):
+                raise ConfigError(f"{path}, line {n}: expected a JSON object per line")
+            return set(obj)
+    raise ConfigError(f"{path}: empty JSONL file")
+
+
+def _parquet_columns(path: Path) -> set[str]:
+    try:
+        return set(pq.ParquetFile(path).schema_arrow.names)
+    except (pa.ArrowException, OSError) as exc:
+        raise ConfigError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from exc
+
+
+def _check_folder(path: Path, columns: Columns) -> InputSpec:
+    manifest = path / "manifest.csv"
+    if manifest.exists():
+        _check_utf8(manifest)
+        meta = _read_manifest(manifest)
+        for col in (c for c in columns.required() if c != columns.text):
+            if col not in meta.columns:
+                raise ConfigError(
+                    f"{manifest}: no column {col!r} (columns: {', '.join(map(str, meta.columns))})"
+                )
+        files = tuple(str(f) for f in meta["file"])
+        present = frozenset(meta.columns)
+    else:
+        files = tuple(sorted(p.name for p in path.glob("*.txt")))
+        present = frozenset({"file"})
+        if not files:
+            raise ConfigError(f"{path}: folder has no .txt files and no manifest.csv")
+    for name in files:
+        _check_folder_file(path, name, manifest)
+    return InputSpec(path, "folder", present, files)
+
+
+def _read_manifest(manifest: Path) -> pd.DataFrame:
+    meta = read_table(manifest)
+    if "file" not in meta.columns:
+        raise ConfigError(
+            f"{manifest}: no column 'file' (columns: {', '.join(map(str, meta.columns))})"
+        )
+    return meta
+
+
+def _check_folder_file(folder: Path, name: str, manifest: Path) -> None:
+    file = folder / name
+    # A manifest entry must name a file inside the folder: "../x" or an
+    # absolute path would make a data cell choose what gets read.
+    if Path(name).is_absolute() or ".." in Path(name).parts or not name:
+        raise ConfigError(f"{manifest}: file entry {name!r} must be a name inside {folder}")
+    if not file.is_file():
+        raise ConfigError(f"{manifest}: listed file not found: {file}")
+    if not os.access(file, os.R_OK):
+        raise ConfigError(f"{file}: file is not readable")
+    _check_utf8(file)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def iter_records(specs: Sequence[InputSpec], columns: Columns | None = None) -> Iterator[Record]:
+    """Stream raw records from checked inputs, in input order.
+
+    Parameters
+    ----------
+    specs : sequence of InputSpec
+        From :func:`check_inputs`.
+    columns : Columns, optional
+
+    Yields
+    ------
+    Record
+        ``doc_id, source, date, text, where``; a column absent from the input
+        gives ``None`` except the id, which defaults to ``"<file>:<row>"``.
+
+    Examples
+    --------
+    >>> recs = list(iter_records(check_inputs(["labels/seeds"])))  # doctest: +SKIP
+    >>> recs[0].source  # doctest: +SKIP
+    'The Sun'
+    """
+    columns = columns or Columns()
+    readers = {
+        "folder": _iter_folder,
+        "csv": _iter_csv,
+        "jsonl": _iter_jsonl,
+        "parquet": _iter_parquet,
+    }
+    for spec in specs:
+        yield from readers[spec.kind](spec, columns)
+
+
+def _iter_folder(spec: InputSpec, columns: Columns) -> Iterator[Record]:
+    manifest = spec.path / "manifest.csv"
+    if manifest.exists():
+        meta = _read_manifest(manifest)
+        rows = meta.to_dict("records")
+    else:
+        rows = [{"file": f} for f in spec.files]
+    for row in rows:
+        name = str(row["file"])
+        file = spec.path / name
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{file}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
+            ) from exc
+        except OSError as exc:
+            raise ConfigError(f"{file}: cannot read ({exc.strerror})") from exc
+        doc_id = row.get(columns.doc_id, Path(name).stem)
+        yield Record(doc_id, row.get(columns.source), row.get(columns.date), text, str(file))
+
+
+def _iter_csv(spec: InputSpec, columns: Columns) -> Iterator[Record]:
+    wanted = [
+        c for c in (columns.doc_id, columns.source, columns.date, columns.text) if c in spec.present
+    ]
+    reader = pd.read_csv(
+        spec.path,
+        usecols=list(dict.fromkeys(wanted)),
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+        chunksize=BLOCK_ROWS,
+    )
+    row = 0
+    try:
+        for block in reader:
+            yield from _block_records(block.to_dict("list"), len(block), row, spec, columns)
+            row += len(block)
+    except pd.errors.ParserError as exc:
+        raise ConfigError(
+            f"{spec.path}: malformed CSV after row {row} ({_first_line(exc)})"
+        ) from exc
+
+
+def _iter_jsonl(spec: InputSpec, columns: Columns) -> Iterator[Record]:
+    name = spec.path.name
+    with spec.path.open(encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            where = f"{spec.path}, line {n}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                # One bad line is one failed document, not a failed job.
+                yield Record(None, None, None, Unreadable(f"not JSON ({exc.msg})"), where)
+                continue
+            if not isinstance(obj, dict):
+                yield Record(None, None, None, Unreadable("line is not a JSON object"), where)
+                continue
+            yield Record(
+                obj.get(columns.doc_id, f"{name}:{n}"),
+                obj.get(columns.source),
+                obj.get(columns.date),
+                obj.get(columns.text, Unreadable(f"no field {columns.text!r}")),
+                where,
+            )
+
+
+def _iter_parquet(spec: InputSpec, columns: Columns) -> Iterator[Record]:
+    wanted = [
+        c for c in (columns.doc_id, columns.source, columns.date, columns.text) if c in spec.present
+    ]
+    row = 0
+    try:
+        for batch in pq.ParquetFile(spec.path).iter_batches(
+            batch_size=BLOCK_ROWS, columns=list(dict.fromkeys(wanted))
+        ):
+            yield from _block_records(batch.to_pydict(), batch.num_rows, row, spec, columns)
+            row += batch.num_rows
+    except (pa.ArrowException, OSError) as exc:
+        raise ConfigError(
+            f"{spec.path}: cannot read Parquet after row {row} ({_first_line(exc)})"
+        ) from exc
+
+
+def _block_records(
+    cols: dict, n: int, offset: int, spec: InputSpec, columns: Columns
+) -> Iterator[Record]:
+    name = spec.path.name
+    ids = cols.get(columns.doc_id) or [f"{name}:{offset + i + 1}" for i in range(n)]
+    none = [None] * n
+    sources, dates = cols.get(columns.source, none), cols.get(columns.date, none)
+    texts = cols[columns.text]
+    for i in range(n):
+        yield Record(ids[i], sources[i], dates[i], texts[i], f"{spec.path}, row {offset + i + 1}")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Stands in for the text of a record that could not be read, with the reason."""
+
+    reason: str

@@ -1,0 +1,437 @@
+"""Where shards are scored: in this process, in local worker processes, or on Dask.
+
+A worker is pure computation: it receives a :class:`ShardTask` (the
+documents of one shard), labels their sentences and returns a
+:class:`ShardResult` holding the shard's sentences as Parquet bytes, its
+per-article summary and its per-document errors. Only the driver writes
+files, so a remote Dask cluster needs no shared file system and a killed run
+never leaves a file half-written by a worker.
+
+Each worker process loads the model once (a per-process cache keyed by path,
+trust and SHA-256) and checks that the file it loaded is the one the driver
+hashed, so every engine labels with the same model and gives the same output.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from framing.aggregate import summarise
+from framing.errors import ConfigError
+from framing.lexicon import load_lexicons
+from framing.persist import bundled_model_path, load_model, sha256_file
+from framing.pipeline import label_sentences, sentence_table
+from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
+
+SENTENCE_COLUMNS = (*OUTPUT_COLUMNS, "published")
+SENTENCE_SCHEMA = pa.schema(
+    [
+        (
+            name,
+            pa.int64()
+            if name in ("sent_idx", "start", "end")
+            else pa.float64()
+            if name in PROBA_COLUMNS
+            else pa.string(),
+        )
+        for name in SENTENCE_COLUMNS
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How a worker finds the model, and the hash the file must have.
+
+    ``path`` None means the bundled model of the worker's own framing
+    install, so remote workers need not share the driver's file layout.
+    """
+
+    path: str | None
+    sha256: str
+    trust: bool = False
+
+    def resolve(self) -> str:
+        """The model file on this machine."""
+        return self.path if self.path is not None else str(bundled_model_path())
+
+
+@dataclass
+class ShardTask:
+    """The valid documents of one shard: ``(doc_id, source, published, text, where)``."""
+
+    shard: int
+    docs: list[tuple[str, str, str, str, str]]
+
+
+@dataclass
+class ShardResult:
+    """What a worker sends back for one shard."""
+
+    shard: int
+    sentences: bytes
+    summary: dict
+    errors: list[dict]
+    counts: dict
+    seconds: dict
+    worker: dict = field(default_factory=dict)
+
+
+_MODELS: dict[tuple[str, str, bool], Any] = {}
+
+
+def worker_model(spec: ModelSpec) -> Any:
+    """The model for ``spec``, loaded once per process and checked against its hash.
+
+    Examples
+    --------
+    >>> p = str(bundled_model_path())
+    >>> worker_model(ModelSpec(None, sha256_file(p))).classes_[0]  # doctest: +SKIP
+    'boilerplate'
+    """
+    key = (spec.path, spec.sha256, spec.trust)
+    if key not in _MODELS:
+        path = spec.resolve()
+        actual = sha256_file(path)
+        if actual != spec.sha256:
+            raise ConfigError(
+                f"{path}: model on this worker has SHA-256 {actual[:12]}..., the driver's has "
+                f"{spec.sha256[:12]}...; install the same model on every worker"
+            )
+        _MODELS[key] = load_model(path, trust=spec.trust)
+    return _MODELS[key]
+
+
+def score_shard(task: ShardTask, spec: ModelSpec) -> ShardResult:
+    """Label one shard's documents and summarise them.
+
+    A document that breaks the model is reported in ``errors`` and left out;
+    the other documents of the shard are still scored.
+
+    Examples
+    --------
+    >>> r = score_shard(ShardTask(0, [("a", "X", "", "Kyiv said so.", "-")]), spec)  # doctest: +SKIP
+    >>> r.counts["sentences"]  # doctest: +SKIP
+    1
+    """
+    _pause_for_tests()
+    t0 = time.perf_counter()
+    model = worker_model(spec)
+    t1 = time.perf_counter()
+    docs = pd.DataFrame(
+        {
+            "doc_id": pd.Series([d[0] for d in task.docs], dtype=object),
+            "source": pd.Series([d[1] for d in task.docs], dtype=object),
+            "text": pd.Series([d[3] for d in task.docs], dtype=object),
+            "sentences": pd.Series([None] * len(task.docs), dtype=object),
+        }
+    )
+    published = dict(zip(docs["doc_id"], (d[2] for d in task.docs), strict=True))
+    labeled, errors, split_s, label_s = _label(docs, model, task)
+    t2 = time.perf_counter()
+    labeled["published"] = labeled["doc_id"].map(published).astype(object)
+    lexicon_dirs = tuple(getattr(model, "lexicon_dirs", ()) or ())
+    summary = summarise(labeled, load_lexicons(lexicon_dirs))
+    t3 = time.perf_counter()
+    table = pa.Table.from_pandas(
+        labeled[list(SENTENCE_COLUMNS)], schema=SENTENCE_SCHEMA, preserve_index=False
+    )
+    buf = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(None), buf)
+    t4 = time.perf_counter()
+    counts = {
+        "documents": len(task.docs) - len(errors),
+        "sentences": len(labeled),
+        "content": int(summary.docs["content"].sum()) if len(summary.docs) else 0,
+    }
+    seconds = {
+        "load_model": t1 - t0,
+        "split": split_s,
+        "label": label_s,
+        "summarise": t3 - t2,
+        "serialise": t4 - t3,
+    }
+    seconds["total"] = t4 - t0
+    worker = {**_worker_info(), "lexicon_dirs": list(lexicon_dirs)}
+    return ShardResult(
+        task.shard, buf.getvalue(), summary.to_dict(), errors, counts, seconds, worker
+    )
+
+
+def _label(
+    docs: pd.DataFrame, model: Any, task: ShardTask
+) -> tuple[pd.DataFrame, list[dict], float, float]:
+    t0 = time.perf_counter()
+    table = sentence_table(docs)
+    t1 = time.perf_counter()
+    try:
+        labeled, errors = label_sentences(table, model), []
+    except Exception:  # noqa: BLE001 - find the document(s) that break the model
+        labeled, errors = _label_each(table, model, task)
+    t2 = time.perf_counter()
+    have = set(labeled["doc_id"].tolist()) | {e["doc_id"] for e in errors}
+    errors += [_error(d, "no sentences found") for d in task.docs if d[0] not in have]
+    return labeled.reset_index(drop=True), errors, t1 - t0, t2 - t1
+
+
+def _label_each(
+    table: pd.DataFrame, model: Any, task: ShardTask
+) -> tuple[pd.DataFrame, list[dict]]:
+    parts, errors = [table.iloc[:0]], []
+    for doc in task.docs:
+        try:
+            parts.append(label_sentences(table[table["doc_id"] == doc[0]], model))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the job
+            errors.append(_error(doc, f"labeling failed: {type(exc).__name__}: {exc}"))
+    labeled = (
+        pd.concat(parts[1:], ignore_index=True)
+        if len(parts) > 1
+        else label_sentences(parts[0], model)
+    )
+    return labeled, errors
+
+
+def _error(doc: tuple, reason: str) -> dict:
+    return {"doc_id": doc[0], "where": doc[4], "reason": reason}
+
+
+def _worker_info() -> dict:
+    return {"pid": os.getpid(), "peak_rss_mib": peak_rss_mib()}
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (``VmHWM``) in MiB.
+
+    ``ru_maxrss`` is inherited across fork and misleading in spawned workers,
+    so Linux's ``/proc/self/status`` is read where it exists.
+
+    Examples
+    --------
+    >>> peak_rss_mib() > 0
+    True
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def _pause_for_tests() -> None:
+    # Lets a test kill a run between shards deterministically (see tests/test_batch.py).
+    pause = os.environ.get("FRAMING_DEBUG_SHARD_PAUSE")
+    if pause:
+        time.sleep(float(pause))
+
+
+class Engine:
+    """Runs :func:`score_shard` over tasks, at most ``window`` at a time.
+
+    Results come back in completion order; memory is bounded because no more
+    than ``window`` tasks are read ahead of the workers.
+    """
+
+    workers: int = 1
+
+    def map(self, tasks: Iterable[ShardTask], spec: ModelSpec) -> Iterator[ShardResult]:
+        """Score every task; yield results as they finish."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class InProcessEngine(Engine):
+    """Score in this process (``--jobs 1``): no start-up cost, no copies."""
+
+    def map(self, tasks: Iterable[ShardTask], spec: ModelSpec) -> Iterator[ShardResult]:
+        for task in tasks:
+            yield score_shard(task, spec)
+
+
+class _WindowedEngine(Engine):
+    """Shared submit-and-wait loop of the pool and Dask engines."""
+
+    def _submit(self, task: ShardTask, spec: ModelSpec) -> Any:
+        raise NotImplementedError
+
+    def _wait(self, pending: set) -> tuple[set, set]:
+        raise NotImplementedError
+
+    def map(self, tasks: Iterable[ShardTask], spec: ModelSpec) -> Iterator[ShardResult]:
+        window = 2 * self.workers
+        pending: set = set()
+        it = iter(tasks)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < window:
+                task = next(it, None)
+                if task is None:
+                    exhausted = True
+                else:
+                    pending.add(self._submit(task, spec))
+            if not pending:
+                return
+            done, pending = self._wait(pending)
+            for fut in done:
+                yield fut.result()
+
+
+class ProcessEngine(_WindowedEngine):
+    """Local worker processes (``--jobs N``), each loading the model once."""
+
+    def __init__(self, jobs: int, spec: ModelSpec):
+        import multiprocessing
+
+        self.workers = jobs
+        # forkserver/spawn: no copy of the driver's state (threads, open files) in workers.
+        method = (
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        self._pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_warm,
+            initargs=(spec,),
+        )
+
+    def _submit(self, task: ShardTask, spec: ModelSpec) -> Future:
+        return self._pool.submit(score_shard, task, spec)
+
+    def _wait(self, pending: set) -> tuple[set, set]:
+        done, rest = wait(pending, return_when=FIRST_COMPLETED)
+        return set(done), set(rest)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def use_system_allocator() -> None:
+    """Make pyarrow allocate with malloc in this process (call only in processes framing owns).
+
+    pyarrow's default mimalloc pool keeps the buffers of every shard read or
+    written (measured: about 70 MiB more peak memory in the driver), while
+    malloc hands them back for numpy and scikit-learn to reuse.
+
+    Examples
+    --------
+    >>> use_system_allocator()  # doctest: +SKIP
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
+def _warm(spec: ModelSpec) -> None:
+    # Load the model before the first task; a failure here is reported by the
+    # first task instead, since an initializer error would break the pool
+    # without saying why.
+    use_system_allocator()
+    try:
+        worker_model(spec)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _preload(spec: ModelSpec) -> None:
+    # Dask workers may not be framing's own processes: load the model, change nothing else.
+    try:
+        worker_model(spec)
+    except Exception:  # noqa: BLE001 - reported by the first task instead
+        pass
+
+
+class DaskEngine(_WindowedEngine):
+    """Shards as tasks on a Dask cluster: an existing one, or a local one.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` of a running scheduler; without it a
+        ``LocalCluster`` of ``jobs`` single-threaded worker processes is started.
+    jobs : int
+        Workers of the local cluster.
+    """
+
+    def __init__(self, scheduler: str | None, jobs: int, spec: ModelSpec):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise ConfigError(
+                "the dask engine needs dask.distributed: pip install 'framing[dask]'"
+            ) from exc
+        self._cluster = None
+        if scheduler:
+            import dask
+
+            try:
+                # Dask's own setting (distributed.comm.timeouts.connect) bounds the wait.
+                self._client = Client(
+                    scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect")
+                )
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ConfigError(f"cannot connect to Dask scheduler {scheduler}: {exc}") from exc
+        else:
+            import logging
+
+            self._cluster = LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+        self.workers = max(1, sum(self._client.nthreads().values()))
+        # Preload once per worker; later tasks reuse the per-process cache.
+        self._client.run(_preload, spec)
+
+    def _submit(self, task: ShardTask, spec: ModelSpec) -> Any:
+        return self._client.submit(score_shard, task, spec, pure=False)
+
+    def _wait(self, pending: set) -> tuple[set, set]:
+        from distributed import wait as dask_wait
+
+        done, rest = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(rest)
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_engine(engine: str, jobs: int, scheduler: str | None, spec: ModelSpec) -> Engine:
+    """Pick the engine for ``--engine``, ``--jobs`` and ``--scheduler``.
+
+    Examples
+    --------
+    >>> type(make_engine("local", 1, None, spec)).__name__  # doctest: +SKIP
+    'InProcessEngine'
+    """
+    if scheduler or engine == "dask":
+        return DaskEngine(scheduler, jobs, spec)
+    if jobs == 1:
+        return InProcessEngine()
+    return ProcessEngine(jobs, spec)
