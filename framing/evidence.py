@@ -126,6 +126,8 @@ def describe_feature(name: str, hits: list[tuple[str, str, bool]]) -> str:
     return _static_description(name)
 
 
+_UNINFORMATIVE = frozenset({"style__words", "ctx__position", "bp__words", "bp__from_end"})
+
 # Cues whose description names the matched terms; every other description
 # depends only on the feature name and is cached.
 _TERM_CUES = ("lex_out__", "lex_in__", "lex__propaganda", "attr__speech_verb", "attr__source_noun")
@@ -160,9 +162,12 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
 
     Boilerplate rows get a fixed note with the detector's probability; content
     rows list the ``top`` strongest positive pushes towards their label. Only
-    a row's non-zero features can push, so only those are ranked.
+    a row's non-zero features can push, so only those are ranked. Length and
+    position push every sentence a little and explain none, so they are left
+    out of the words (they still count in the probabilities).
     """
     Z = sp.csr_matrix(Z)
+    keep = np.array([n.split("__", 1)[-1] not in _UNINFORMATIVE for n in names])
     out = []
     for i, label in enumerate(labels):
         if label == BOILERPLATE:
@@ -170,7 +175,8 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
             continue
         lo, hi = Z.indptr[i], Z.indptr[i + 1]
         cols = Z.indices[lo:hi]
-        contrib = Z.data[lo:hi] * coef[class_index[label], cols]
+        cols = cols[keep[cols]]
+        contrib = Z.data[lo:hi][keep[Z.indices[lo:hi]]] * coef[class_index[label], cols]
         order = np.argsort(-contrib)[:top]
         phrases = [describe_feature(names[cols[j]], hits[i]) for j in order if contrib[j] > 0]
         out.append("; ".join(dict.fromkeys(phrases)) if phrases else "no strong cue (default)")
