@@ -69,3 +69,18 @@ def test_rules_baseline_follows_the_contract_order():
 def test_share_mae_in_points():
     p = pd.DataFrame({"source": ["A"] * 4, "label": ["reporting"] * 2 + ["official_claim"] * 2, "pred": ["reporting"] * 4})
     assert share_mae(p) == 25.0
+
+
+def test_committed_evaluation_meets_the_bars():
+    # The figures of the bundled model's evaluation (models/evaluation,
+    # written by `make evaluate`): real text, leave-one-article-out.
+    import json
+
+    from .conftest import ROOT
+
+    metrics = json.loads((ROOT / "models" / "evaluation" / "metrics.json").read_text())
+    real = metrics["real_loao"]
+    assert real["boilerplate_f1"] >= 0.90
+    assert real["macro_f1"] >= 0.70
+    assert real["per_source_share_mae"] <= 6.0
+    assert metrics["corpus"]["real"]["sentences"] == real["n"]
