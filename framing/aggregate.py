@@ -712,11 +712,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     >>> csv_safe(pd.DataFrame({"a": ["=1+1", "ok", "-x"], "n": [-1, 2, 3]}))["a"].tolist()
     ["'=1+1", 'ok', "'-x"]
     """
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(_neutralise).astype(object)
-    return out
+    return _map_text_columns(frame, _neutralise)
 
 
 def _neutralise(value):
@@ -733,10 +729,15 @@ def csv_restore(frame: pd.DataFrame) -> pd.DataFrame:
     >>> csv_restore(csv_safe(pd.DataFrame({"a": ["=1+1", "'ok", "x"]})))["a"].tolist()
     ['=1+1', "'ok", 'x']
     """
+    return _map_text_columns(frame, _restore)
+
+
+def _map_text_columns(frame: pd.DataFrame, fn) -> pd.DataFrame:
+    """Apply ``fn`` to every cell of the frame's text columns (a copy)."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(_restore).astype(object)
+            out[col] = out[col].map(fn).astype(object)
     return out
 
 
