@@ -81,6 +81,8 @@ class Encoded:
     cues: pd.DataFrame
     tokens: list[tuple[str, ...]]
     hits: list[list[tuple[str, str, bool]]] = field(default_factory=list)
+    bounds: list[tuple[int, int]] = field(default_factory=list)
+    """Row range ``(start, end)`` of each document, in order."""
 
     def frame(self) -> pd.DataFrame:
         """Cues plus a ``tokens`` column: the input of the feature pipeline."""
@@ -193,7 +195,9 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     hits: list[list[tuple[str, str, bool]]] = []
     blocks = [_encode_document(sentences, lexicon, columns, tokens, hits) for sentences in documents if sentences]
     values = np.vstack(blocks) if blocks else np.zeros((0, len(columns)), dtype=np.float32)
-    return Encoded(pd.DataFrame(values, columns=columns), tokens, hits)
+    ends = np.cumsum([len(b) for b in blocks]).tolist()
+    bounds = list(zip([0, *ends[:-1]], ends, strict=True))
+    return Encoded(pd.DataFrame(values, columns=columns), tokens, hits, bounds)
 
 
 def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:

@@ -48,14 +48,11 @@ def documents_of(X: pd.DataFrame) -> list[list[str]]:
     if "doc_id" not in X.columns:
         return [texts]
     ids = X["doc_id"].to_numpy()
-    if len(ids) == 0:
-        return []
-    change = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-    bounds = [0, *change.tolist(), len(ids)]
-    starts = ids[bounds[:-1]]
-    if len(set(starts.tolist())) != len(starts):
+    bounds = doc_bounds(ids)
+    starts = [ids[a] for a, _ in bounds]
+    if len(set(starts)) != len(starts):
         raise ValueError("sentence table: rows of one doc_id must be contiguous and in reading order")
-    return [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [texts[a:b] for a, b in bounds]
 
 
 class FramingClassifier(ClassifierMixin, BaseEstimator):
@@ -171,8 +168,6 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return load_lexicons(self.lexicon_dirs)
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
-        # Row-to-document mapping for the stacked context features.
-        self._predict_doc_ids = X["doc_id"].to_numpy() if "doc_id" in X else None
         return encode(documents_of(X), self._lexicon())
 
     def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
@@ -196,7 +191,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if self._stacked():
             P1 = self._out_of_fold(Zc, y, content, weights, X)
             self.stage1_ = self._stage1().fit(Zc[content], y[content], sample_weight=weights[content])
-            Zc = self._with_neighbours(Zc, P1, X["doc_id"].to_numpy() if "doc_id" in X else None, enc)
+            Zc = self._with_neighbours(Zc, P1, enc)
         base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
         self.content_ = CalibratedClassifierCV(
             base,
@@ -220,7 +215,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         Zc = Z[:, self.content_columns_]
         if self._stacked():
             P1 = self._stage1_proba(self.stage1_, Zc)
-            Zc = self._with_neighbours(Zc, P1, self._predict_doc_ids, enc)
+            Zc = self._with_neighbours(Zc, P1, enc)
         p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
         return p_bp, p_content, Zc
 
@@ -253,9 +248,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             P[test_idx] = self._stage1_proba(model, Zc[test_idx])
         return P
 
-    def _with_neighbours(self, Zc, P1, doc_ids, enc: Encoded):
-        ids = doc_ids if doc_ids is not None else np.zeros(Zc.shape[0])
-        N = neighbour_features(P1, doc_bounds(ids), enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
+    def _with_neighbours(self, Zc, P1, enc: Encoded):
+        N = neighbour_features(P1, enc.bounds, enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
         return sp.hstack([Zc, sp.csr_matrix(N)], format="csr")
 
     def linear_model_(self) -> LogisticRegression:
