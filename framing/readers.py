@@ -160,12 +160,18 @@ def _check_utf8(path: Path) -> None:
                 decoder.decode(chunk)
                 offset += len(chunk)
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: not valid UTF-8 ({exc.reason} near byte {offset + exc.start})"
-        ) from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    except (UnicodeDecodeError, OSError) as exc:
+        # The incremental decoder may hold bytes of the previous chunk, so
+        # the position is approximate.
+        raise _read_error(path, exc, offset, exact=False) from exc
+
+
+def _read_error(path: Path, exc: UnicodeDecodeError | OSError, offset: int = 0, exact: bool = True) -> ConfigError:
+    """The one-line configuration error for a file that cannot be read as UTF-8 text."""
+    if isinstance(exc, UnicodeDecodeError):
+        where = "at" if exact else "near"
+        return ConfigError(f"{path}: not valid UTF-8 ({exc.reason} {where} byte {offset + exc.start})")
+    return ConfigError(f"{path}: cannot read ({exc.strerror})")
 
 
 def _csv_columns(path: Path) -> set[str]:
@@ -295,12 +301,8 @@ def _iter_folder(spec: InputSpec, columns: Columns) -> Iterator[Record]:
         file = spec.path / name
         try:
             text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(
-                f"{file}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
-            ) from exc
-        except OSError as exc:
-            raise ConfigError(f"{file}: cannot read ({exc.strerror})") from exc
+        except (UnicodeDecodeError, OSError) as exc:
+            raise _read_error(file, exc) from exc
         doc_id = row.get(columns.doc_id, Path(name).stem)
         yield Record(doc_id, row.get(columns.source), row.get(columns.date), text, str(file))
 
