@@ -581,33 +581,11 @@ def _pairwise(sources: pd.DataFrame, replicates: dict[str, np.ndarray]) -> pd.Da
                 rows.append(_compare(a, b, label, shares, replicates, j))
     frame = pd.DataFrame(
         rows,
-        columns=[
-            "source_a",
-            "source_b",
-            "label",
-            "difference",
-            "lo",
-            "hi",
-            "p_value",
-            "significant",
-        ],
+        columns=["source_a", "source_b", "label", "difference", "lo", "hi", "significant", "p_value"],
     )
     frame["p_holm"] = _holm(frame["p_value"].to_numpy(dtype=float))
     frame["significant_holm"] = frame["p_holm"] < 0.05
-    return frame[
-        [
-            "source_a",
-            "source_b",
-            "label",
-            "difference",
-            "lo",
-            "hi",
-            "significant",
-            "p_value",
-            "p_holm",
-            "significant_holm",
-        ]
-    ]
+    return frame
 
 
 def _compare(a: str, b: str, label: str, shares: pd.DataFrame, replicates: dict, j: int) -> tuple:
@@ -616,14 +594,14 @@ def _compare(a: str, b: str, label: str, shares: pd.DataFrame, replicates: dict,
     d = replicates[a][:, j] - replicates[b][:, j]
     d = d[np.isfinite(d)]
     if not defined or len(d) == 0:
-        return (a, b, label, _round(diff), math.nan, math.nan, math.nan, False)
+        return (a, b, label, _round(diff), math.nan, math.nan, False, math.nan)
     lo, hi = np.percentile(d, [2.5, 97.5])
     # A normal p-value from the bootstrap standard error: continuous, unlike
     # the share of replicates past 0 (at least 2/(B+1)), which Holm's
     # correction over many pairs would never let through.
     se = float(np.std(d, ddof=1)) if len(d) > 1 else 0.0
     p = math.erfc(abs(diff) / se / math.sqrt(2)) if se > 0 else float(diff == 0)
-    return (a, b, label, _round(diff), _round(lo), _round(hi), _round(p), bool(lo > 0 or hi < 0))
+    return (a, b, label, _round(diff), _round(lo), _round(hi), bool(lo > 0 or hi < 0), _round(p))
 
 
 def _holm(p: np.ndarray) -> np.ndarray:
