@@ -28,7 +28,7 @@ demo: $(STAMP)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
-	FRAMING_FAST=1 $(BIN)/python -m pytest -n 2 -q tests notebooks --nbmake
+	FRAMING_FAST=1 $(BIN)/python -m pytest -n 2 -q tests framing notebooks --doctest-modules --nbmake
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .

@@ -14,7 +14,9 @@ Aggregation runs in two steps so that it streams over corpora of any size:
 Definitions (also written into ``aggregates.json``):
 
 - *articles*: scored documents of the group; *sentences*: their content
-  (non-boilerplate) sentences; *words*: ``\\w+`` tokens in those sentences.
+  (non-boilerplate) sentences; *words*: the model's word tokens in those
+  sentences (letters and digits, joined by an inner ``'`` or ``-``;
+  :func:`framing.features.count_words`).
 - *share of a label*: sentences with that label / content sentences, pooled
   over the group's articles.
 - *95% interval*: percentile interval of a cluster bootstrap over articles.
@@ -55,6 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from framing.features import count_words
 from framing.lexicon import Lexicon, fold, load_lexicons
 from framing.schema import BOILERPLATE, CONTENT_LABELS
 
@@ -68,7 +71,6 @@ SUMMARY_COLUMNS = ("doc_id", "source", "published", "text", "label")
 LABEL_COUNTS = tuple(f"n_{label}" for label in CONTENT_LABELS)
 # Cells a spreadsheet would run as a formula (or that hide one behind a tab or CR).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_WORD = re.compile(r"\w+")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 
 
@@ -161,13 +163,24 @@ def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
     rows: dict[str, list] = {}
     terms: dict[tuple, int] = defaultdict(int)
     width = 3 + n_labels + len(cats)
-    match, findall = lexicon.match, _WORD.findall
-    for doc_id, source, pub, text, label in zip(
+    # Scoring hands over the terms and words the encoder found; a finished
+    # run's sentences.parquet has only the text, so match it again (the
+    # result is the same: both use Lexicon.scan and count_words).
+    if "terms" in sentences.columns and "words" in sentences.columns:
+        found = sentences["terms"].tolist()
+        words = sentences["words"].tolist()
+    else:
+        content = (sentences["label"] != BOILERPLATE).to_numpy()
+        texts = sentences["text"].tolist()
+        found = [_terms(lexicon, t) if c else () for t, c in zip(texts, content, strict=True)]
+        words = [count_words(t) if c else 0 for t, c in zip(texts, content, strict=True)]
+    for doc_id, source, pub, label, matched, n_words in zip(
         sentences["doc_id"].tolist(),
         sentences["source"].tolist(),
         published,
-        sentences["text"].tolist(),
         sentences["label"].tolist(),
+        found,
+        words,
         strict=True,
     ):
         row = rows.get(doc_id)
@@ -178,10 +191,10 @@ def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
         if label == BOILERPLATE:
             continue
         counts[1] += 1
-        counts[2] += len(findall(text))
+        counts[2] += n_words
         counts[label_slot[label]] += 1
         seen: set[str] = set()
-        for _, _, term, _ in match(fold(text)):
+        for term in matched:
             slots, driver = term_info[term]
             for slot in slots:
                 counts[slot] += 1
@@ -198,6 +211,11 @@ def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
     # Insertion order is deterministic; sorting 10k+ rows per shard would cost more than it helps.
     term_rows = [(*k, v) for k, v in terms.items()]
     return Summary(docs, pd.DataFrame(term_rows, columns=list(_TERM_COLUMNS)))
+
+
+def _terms(lexicon: Lexicon, text: str) -> list[str]:
+    _, _, ids = lexicon.scan(fold(text))
+    return [lexicon.term_list[i] for i in ids.tolist()]
 
 
 def _term_info(lexicon: Lexicon, cats: list[str]) -> dict[str, tuple[tuple[int, ...], bool]]:
@@ -645,7 +663,7 @@ def _definitions() -> dict[str, str]:
     return {
         "articles": "scored documents of the group",
         "sentences": "content sentences (boilerplate excluded)",
-        "words": "\\w+ tokens in content sentences",
+        "words": "word tokens (letters and digits, joined by an inner ' or -) in content sentences",
         "share": "sentences with the label / content sentences, pooled over articles",
         "interval": "95% percentile interval of a Poisson cluster bootstrap over articles; empty below 2 articles",
         "pairwise": "share(a) - share(b); significant when the 95% bootstrap interval excludes 0; p_value is "

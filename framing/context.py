@@ -77,7 +77,13 @@ def quote_states(sentences: list[str]) -> list[QuoteState]:
     """
     states = []
     open_double = False
+    search = _QUOTE_CHARS.search
     for text in sentences:
+        if search(text) is None:
+            # No quote mark: the state passes through unchanged.
+            n = len(text)
+            states.append(QuoteState(open_double, open_double, False, [(0, n)] if open_double else []))
+            continue
         st = QuoteState(starts_open=open_double)
         start_double = 0 if open_double else None
         start_single = None

@@ -94,7 +94,7 @@ def load_authored_sentences(labels_dir: str | Path | None = None) -> pd.DataFram
 
     Examples
     --------
-    >>> (load_authored_sentences()["origin"] == "authored").all()
+    >>> bool((load_authored_sentences()["origin"] == "authored").all())
     True
     """
     labels_dir = Path(labels_dir or default_labels_dir())

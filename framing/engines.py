@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from framing.aggregate import summarise
 from framing.errors import ConfigError
+from framing.gc_pause import gc_paused
 from framing.lexicon import load_lexicons
 from framing.persist import bundled_model_path, load_model, sha256_file
 from framing.pipeline import label_sentences, sentence_table
@@ -137,18 +138,21 @@ def score_shard(task: ShardTask, spec: ModelSpec) -> ShardResult:
         }
     )
     published = dict(zip(docs["doc_id"], (d[2] for d in task.docs), strict=True))
-    labeled, errors, split_s, label_s = _label(docs, model, task)
-    t2 = time.perf_counter()
-    labeled["published"] = labeled["doc_id"].map(published).astype(object)
-    lexicon_dirs = tuple(getattr(model, "lexicon_dirs", ()) or ())
-    summary = summarise(labeled, load_lexicons(lexicon_dirs))
-    t3 = time.perf_counter()
-    table = pa.Table.from_pandas(
-        labeled[list(SENTENCE_COLUMNS)], schema=SENTENCE_SCHEMA, preserve_index=False
-    )
-    buf = io.BytesIO()
-    pq.write_table(table.replace_schema_metadata(None), buf)
-    t4 = time.perf_counter()
+    # A shard's work allocates many small objects and makes no cycles (see
+    # framing.gc_pause); the collector runs again between shards.
+    with gc_paused():
+        labeled, errors, split_s, label_s = _label(docs, model, task)
+        t2 = time.perf_counter()
+        labeled["published"] = labeled["doc_id"].map(published).astype(object)
+        lexicon_dirs = tuple(getattr(model, "lexicon_dirs", ()) or ())
+        summary = summarise(labeled, load_lexicons(lexicon_dirs))
+        t3 = time.perf_counter()
+        table = pa.Table.from_pandas(
+            labeled[list(SENTENCE_COLUMNS)], schema=SENTENCE_SCHEMA, preserve_index=False
+        )
+        buf = io.BytesIO()
+        pq.write_table(table.replace_schema_metadata(None), buf)
+        t4 = time.perf_counter()
     counts = {
         "documents": len(task.docs) - len(errors),
         "sentences": len(labeled),
@@ -175,7 +179,7 @@ def _label(
     table = sentence_table(docs)
     t1 = time.perf_counter()
     try:
-        labeled, errors = label_sentences(table, model), []
+        labeled, errors = label_sentences(table, model, lexicon_terms=True), []
     except Exception:  # noqa: BLE001 - find the document(s) that break the model
         labeled, errors = _label_each(table, model, task)
     t2 = time.perf_counter()
@@ -190,13 +194,13 @@ def _label_each(
     parts, errors = [table.iloc[:0]], []
     for doc in task.docs:
         try:
-            parts.append(label_sentences(table[table["doc_id"] == doc[0]], model))
+            parts.append(label_sentences(table[table["doc_id"] == doc[0]], model, lexicon_terms=True))
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the job
             errors.append(_error(doc, f"labeling failed: {type(exc).__name__}: {exc}"))
     labeled = (
         pd.concat(parts[1:], ignore_index=True)
         if len(parts) > 1
-        else label_sentences(parts[0], model)
+        else label_sentences(parts[0], model, lexicon_terms=True)
     )
     return labeled, errors
 

@@ -145,6 +145,31 @@ def _static_description(name: str) -> str:
     return _CUE_WORDS.get(cue, cue.replace("_", " "))
 
 
+def _top_per_row(rows: np.ndarray, cols: np.ndarray, push: np.ndarray, n: int, top: int) -> list[list[int]]:
+    """The columns of the ``top`` largest pushes of each row, strongest first.
+
+    ``rows`` must be sorted. Ties go to the lower column, as a stable sort would.
+    """
+    picked: list[list[int]] = [[] for _ in range(n)]
+    if not len(rows):
+        return picked
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    sizes = np.diff(np.r_[starts, len(rows)])
+    push = push.astype(np.float64, copy=True)
+    for _ in range(top):
+        best = np.maximum.reduceat(push, starts)
+        at_best = np.flatnonzero(push == np.repeat(best, sizes))
+        segment = np.searchsorted(starts, at_best, side="right") - 1
+        first = at_best[np.r_[True, segment[1:] != segment[:-1]]]
+        first = first[push[first] > 0]
+        if not len(first):
+            break
+        for r, c in zip(rows[first].tolist(), cols[first].tolist(), strict=True):
+            picked[r].append(c)
+        push[first] = -np.inf
+    return picked
+
+
 def contributions(Z, coef: np.ndarray, class_index: int) -> np.ndarray:
     """Per-feature push ``x * coef`` towards one class, dense, for one row.
 
@@ -168,26 +193,30 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
     """
     Z = sp.csr_matrix(Z)
     n = Z.shape[0]
-    keep = np.array([name.split("__", 1)[-1] not in _UNINFORMATIVE for name in names])
+    informative = np.array([name.split("__", 1)[-1] not in _UNINFORMATIVE for name in names])
     target = np.array([class_index.get(label, -1) for label in labels], dtype=np.int64)
-    # All rows at once: every non-zero feature's push towards its row's
-    # label, ranked within the row by one stable lexsort (no per-row argsort).
     rows = np.repeat(np.arange(n), np.diff(Z.indptr))
-    ok = (target[rows] >= 0) & keep[Z.indices]
+    ok = (target[rows] >= 0) & informative[Z.indices]
     rows, cols = rows[ok], Z.indices[ok]
     push = Z.data[ok] * coef[target[rows], cols]
-    order = np.lexsort((-push, rows))
-    rows, cols, push = rows[order], cols[order], push[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-    chosen = (rank < top) & (push > 0)
-    picked: list[list[int]] = [[] for _ in range(n)]
-    for r, c in zip(rows[chosen].tolist(), cols[chosen].tolist(), strict=True):
-        picked[r].append(c)
+    # Only positive pushes are evidence. Rows stay in order (CSR), so each
+    # row's entries are one segment and its strongest is a segment maximum.
+    positive = push > 0
+    picked = _top_per_row(rows[positive], cols[positive], push[positive], n, top)
+    term_cues = {j for j, name in enumerate(names) if name.partition("__")[2].startswith(_TERM_CUES)}
+    static: dict[int, str] = {}
     out = []
     for i, label in enumerate(labels):
         if label == BOILERPLATE:
             out.append(f"page furniture (p={p_bp[i]:.2f})")
             continue
-        phrases = [describe_feature(names[c], hits[i]) for c in picked[i]]
+        phrases = []
+        for c in picked[i]:
+            if c in term_cues:
+                phrases.append(describe_feature(names[c], hits[i]))
+            else:
+                if c not in static:
+                    static[c] = _static_description(names[c])
+                phrases.append(static[c])
         out.append("; ".join(dict.fromkeys(phrases)) if phrases else "no strong cue (default)")
     return out

@@ -29,11 +29,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from framing.context import quote_states
-from framing.lexicon import Lexicon, fold
+from framing.gc_pause import gc_paused
+from framing.lexicon import Lexicon, char_codes, fold, lookup
+from framing.ngrams import NgramVectorizer, ngram_tokens
 
 # "neighbours" is the stacked context block added by the model (framing.neighbours).
 GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "neighbours")
@@ -43,10 +44,11 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*|[!?]")
 _CAPS = re.compile(r"\b[A-Z]{4,}\b")
 _NUMBER = re.compile(r"\d+")
 _SAID_COLON = re.compile(r":[ \t]*[\"'“‘]")
-_TRAILING_ATTRIB = re.compile(r"[\"”’'],?\s+(?:\w+\s){0,4}?\w+\s*$|[,\"”]\s+(?:he|she|they|it)\s+\w+\.?$")
+# A quotation attributed at its end: '..." the minister said.' or '..., he said.'
+_TRAILING_WORDS = re.compile(r",?\s+(?:\w+\s){0,4}?\w+\s*$")
+_TRAILING_PRONOUN = re.compile(r"[,\"”]\s+(?:he|she|they|it)\s+\w+\.?$")
 _BULLET = re.compile(r"^\s*(?:[-•*–—▪►·]|\d+[.)])\s")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}\b")
-_URLISH = re.compile(r"www\.|https?:|\.com\b|@\w")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$|[\"”]\s*$")
 _LEADIN_WORDS = re.compile(
     r"\b(?:statement|statements|points|remarks|comments|address|speech|said|says|"
@@ -57,21 +59,10 @@ _LEADIN_WORDS = re.compile(
 # regex with many alternatives tried at every character.
 _FIRST_WORDS = frozenset("i we our us my me ours".split())
 _SECOND_WORDS = frozenset("you your yours".split())
-_WORD = re.compile(r"[a-z]+")
+_PERSON_WORDS = _FIRST_WORDS | _SECOND_WORDS
 _URL_HINTS = ("www.", "http:", "https:", ".com", "@")
 _NON_LEXICON = ("speech_verbs", "source_nouns", "boilerplate")
 _PROPAGANDA = "propaganda"
-
-
-def ngram_tokens(tokens: tuple[str, ...]) -> list[str]:
-    """Word unigrams and bigrams from pre-computed tokens (the n-gram analyzer).
-
-    Examples
-    --------
-    >>> ngram_tokens(("special", "operation"))
-    ['special', 'operation', 'special operation']
-    """
-    return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]
 
 
 @dataclass
@@ -79,10 +70,14 @@ class Encoded:
     """The one-pass encoding of a batch of sentences, aligned row for row."""
 
     cues: pd.DataFrame
-    tokens: list[tuple[str, ...]]
+    tokens: list[list[str]]
     hits: list[list[tuple[str, str, bool]]] = field(default_factory=list)
     bounds: list[tuple[int, int]] = field(default_factory=list)
     """Row range ``(start, end)`` of each document, in order."""
+    terms: list[list[str]] = field(default_factory=list)
+    """Lexicon terms matched in each sentence, one entry per match."""
+    words: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Words in each sentence (:func:`count_words`)."""
 
     def frame(self) -> pd.DataFrame:
         """Cues plus a ``tokens`` column: the input of the feature pipeline."""
@@ -169,6 +164,11 @@ def cue_columns(lexicon: Lexicon) -> dict[str, list[str]]:
 def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     """Encode sentences, document by document, in one pass.
 
+    The work is done over the whole batch at once: one fold and one lexicon
+    scan of all the text, character classes looked up as arrays, and the
+    context cues computed with document boundaries as masks, so the cost per
+    sentence does not depend on how the batch is cut into documents.
+
     Parameters
     ----------
     documents : list of list of str
@@ -191,206 +191,380 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     """
     groups = cue_columns(lexicon)
     columns = [c for g in CUE_GROUPS for c in groups[g]]
-    tokens: list[tuple[str, ...]] = []
-    hits: list[list[tuple[str, str, bool]]] = []
-    blocks = [_encode_document(sentences, lexicon, columns, tokens, hits) for sentences in documents if sentences]
-    values = np.vstack(blocks) if blocks else np.zeros((0, len(columns)), dtype=np.float32)
-    ends = np.cumsum([len(b) for b in blocks]).tolist()
-    bounds = list(zip([0, *ends[:-1]], ends, strict=True))
-    return Encoded(pd.DataFrame(values, columns=columns), tokens, hits, bounds)
+    docs = [d for d in documents if d]
+    sizes = np.array([len(d) for d in docs], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    bounds = list(zip((ends - sizes).tolist(), ends.tolist(), strict=True))
+    if not docs:
+        return Encoded(pd.DataFrame(np.zeros((0, len(columns)), dtype=np.float32), columns=columns), [], [], [], [])
+    with gc_paused():
+        shard = _Shard.build([s for d in docs for s in d], sizes, bounds)
+        cues: dict[str, np.ndarray] = {}
+        hits, terms = _lexicon_cues(shard, lexicon, groups["lexicon"], cues)
+        _attribution_cues(shard, cues)
+        _style_cues(shard, cues)
+        _boilerplate_cues(shard, cues)
+        _context_cues(shard, cues)
+    values = np.empty((shard.n, len(columns)), dtype=np.float32)
+    for j, c in enumerate(columns):
+        values[:, j] = cues[c]
+    words = np.array([len(t) - t.count("!") - t.count("?") for t in shard.tokens], dtype=np.int64)
+    return Encoded(pd.DataFrame(values, columns=columns), shard.tokens, hits, bounds, terms, words)
 
 
-def _encode_document(sentences, lexicon, columns, tokens, hits) -> np.ndarray:
-    n = len(sentences)
-    col = {c: i for i, c in enumerate(columns)}
-    out = np.zeros((n, len(columns)), dtype=np.float32)
-    folded = [fold(s) for s in sentences]
-    doc_tokens = [tuple(_TOKEN.findall(f)) for f in folded]
-    tokens.extend(doc_tokens)
-    states = quote_states(sentences)
-    # The lexicon automaton runs once over the whole document and matches are
-    # mapped back to sentences by offset. Quoted text is blanked in a second
-    # copy of each sentence so that "outside quotation" cues are plain scans.
-    joined = "\n".join(folded)
-    offsets = np.cumsum([0] + [len(f) + 1 for f in folded])
-    outside = [_blank_spans(f, st.spans) for f, st in zip(folded, states, strict=True)]
-    outside_raw = [_blank_spans(t, st.spans) for t, st in zip(sentences, states, strict=True)]
+def tokenise(folded: str) -> list[str]:
+    """The model's tokens of a folded sentence: words (with inner ' and -) and ! ?.
 
-    per_sent: list[list] = [[] for _ in range(n)]
-    for start, end, term, cats in lexicon.match(joined):
-        i = int(np.searchsorted(offsets, start, side="right")) - 1
-        a = start - offsets[i]
-        per_sent[i].append((a, a + end - start, term, cats))
+    Examples
+    --------
+    >>> tokenise("neo-nazis! don't")
+    ['neo-nazis', '!', "don't"]
+    """
+    return _TOKEN.findall(folded)
 
-    lengths = np.array([max(1, len(t.strip())) for t in sentences], dtype=np.float32)
-    quoted_share = np.minimum(1.0, np.array([st.quoted_chars() for st in states], dtype=np.float32) / lengths)
-    speech = np.zeros(n, dtype=np.float32)
-    source = np.zeros(n, dtype=np.float32)
-    bp_terms = np.zeros(n, dtype=np.float32)
-    prop_in = np.zeros(n, dtype=np.float32)
-    prop_out = np.zeros(n, dtype=np.float32)
-    rebut = np.zeros(n, dtype=np.float32)
-    promo_at_start = np.zeros(n, dtype=bool)
-    for i, sent_matches in enumerate(per_sent):
-        st = states[i]
-        sent_hits = []
-        for a, b, term, cats in sent_matches:
-            inside = bool(st.spans) and st.inside(a, b)
-            for cat, _party in cats:
-                sent_hits.append((term, cat, inside))
-                if cat == "speech_verbs":
-                    speech[i] += not inside
-                elif cat == "source_nouns":
-                    source[i] += not inside
-                elif cat == "boilerplate":
-                    bp_terms[i] += 1
-                    # "Read more: ...", "Sign up to ...": furniture leads with its cue.
-                    promo_at_start[i] |= a <= _lead_len(folded[i])
-                else:
-                    key = f"lex_{'in' if inside else 'out'}__{cat}"
-                    if key in col:
-                        out[i, col[key]] += 1
-                    if cat.startswith(_PROPAGANDA):
-                        if inside:
-                            prop_in[i] += 1
-                        else:
-                            prop_out[i] += 1
-                    elif cat == "rebuttal" and not inside:
-                        rebut[i] += 1
-        hits.append(sent_hits)
-    has_prop = (prop_out + prop_in) > 0
-    out[:, col["lex__propaganda_uncontested"]] = has_prop & (rebut == 0)
-    out[:, col["lex__propaganda_contested"]] = has_prop & (rebut > 0)
-    out[:, col["lex__propaganda_in_quote"]] = prop_in > 0
 
-    # Sentences without quotation reuse their tokens; only quoted ones are
-    # tokenised again with the quotation blanked.
-    voice_words = [
-        _WORD.findall(o) if st.spans else None for o, st in zip(outside, states, strict=True)
+def count_words(text: str) -> int:
+    """Words in a sentence as the model counts them: its tokens less ``!`` and ``?``.
+
+    Examples
+    --------
+    >>> count_words("Neo-Nazis! Don't go.")
+    3
+    """
+    tokens = tokenise(fold(text))
+    return len(tokens) - tokens.count("!") - tokens.count("?")
+
+
+@dataclass
+class _Shard:
+    """Sentences of a batch, flattened, with what several cue groups share."""
+
+    sentences: list[str]
+    folded: list[str]
+    folded_text: str
+    offsets: np.ndarray  # start of each folded sentence in folded_text
+    stripped: list[str]
+    tokens: list[list[str]]
+    states: list
+    outside: list[str]  # folded, quotation blanked
+    outside_raw: list[str]
+    doc_start: np.ndarray  # per row: index of its document's first row
+    local: np.ndarray  # per row: position in its document
+    size: np.ndarray  # per row: its document's length
+    # Set by the cue groups, in the order encode() calls them, for the later ones.
+    speech: np.ndarray = field(init=False)
+    promo_terms: np.ndarray = field(init=False)
+    promo_at_start: np.ndarray = field(init=False)
+    has_prop: np.ndarray = field(init=False)
+    quoted_share: np.ndarray = field(init=False)
+    according: np.ndarray = field(init=False)
+    said_colon: np.ndarray = field(init=False)
+    attributed: np.ndarray = field(init=False)
+    has_digit: np.ndarray = field(init=False)
+    n_words: np.ndarray = field(init=False)
+    no_terminal: np.ndarray = field(init=False)
+    colon_end: np.ndarray = field(init=False)
+    bullet: np.ndarray = field(init=False)
+    promo: np.ndarray = field(init=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.sentences)
+
+    @classmethod
+    def build(cls, sentences: list[str], sizes: np.ndarray, bounds: list[tuple[int, int]]) -> _Shard:
+        n = len(sentences)
+        folded = [fold(t) for t in sentences]
+        folded_text = "\n".join(folded)
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(f) + 1 for f in folded], out=offsets[1:])
+        states = [st for a, b in bounds for st in quote_states(sentences[a:b])]
+        doc_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return cls(
+            sentences=sentences,
+            folded=folded,
+            folded_text=folded_text,
+            offsets=offsets,
+            stripped=[t.strip() for t in sentences],
+            tokens=[_TOKEN.findall(f) for f in folded],
+            states=states,
+            outside=[_blank_spans(f, st.spans) if st.spans else f for f, st in zip(folded, states, strict=True)],
+            outside_raw=[_blank_spans(t, st.spans) if st.spans else t for t, st in zip(sentences, states, strict=True)],
+            doc_start=doc_start,
+            local=np.arange(n) - doc_start,
+            size=np.repeat(sizes, sizes),
+        )
+
+    def rows_of(self, positions: np.ndarray, offsets: np.ndarray | None = None) -> np.ndarray:
+        """The row (sentence) that holds each character position of the joined text."""
+        return np.searchsorted(self.offsets if offsets is None else offsets, positions, side="right") - 1
+
+    def count(self, rows: np.ndarray) -> np.ndarray:
+        """How many of ``rows`` fall on each sentence."""
+        return np.bincount(rows, minlength=self.n).astype(np.float32)
+
+    def prev(self, values: np.ndarray) -> np.ndarray:
+        """The previous sentence's value; 0 for a document's first sentence."""
+        out = np.zeros(self.n, dtype=np.float32)
+        out[1:] = values[:-1]
+        out[self.local == 0] = 0
+        return out
+
+    def next(self, values: np.ndarray) -> np.ndarray:
+        """The next sentence's value; 0 for a document's last sentence."""
+        out = np.zeros(self.n, dtype=np.float32)
+        out[:-1] = values[1:]
+        out[self.local == self.size - 1] = 0
+        return out
+
+    def last_where(self, mask: np.ndarray, inclusive: bool = True) -> np.ndarray:
+        """Row of the latest sentence at or before each row (or before it) where ``mask``
+        holds, within the same document; -1 where there is none."""
+        latest = np.maximum.accumulate(np.where(mask, np.arange(self.n), -1))
+        if not inclusive:
+            latest = np.concatenate([[-1], latest[:-1]])
+        return np.where(latest >= self.doc_start, latest, -1)
+
+
+def _lexicon_cues(shard: _Shard, lexicon: Lexicon, lexicon_cols: list[str], cues: dict) -> tuple[list, list]:
+    """Lexicon hits in and out of quotation; speech verbs, sources and promo terms for the other groups."""
+    n = shard.n
+    starts, ends, term_ids = lexicon.scan(shard.folded_text)
+    rows = shard.rows_of(starts)
+    inside = _inside_quotes(shard, starts, ends)
+    # One entry per (match, category): a term may sit in several categories.
+    cat_index = {c: i for i, c in enumerate(lexicon.categories)}
+    per_term = [[cat_index[c] for c, _ in cats] for cats in lexicon.term_cats]
+    n_cats = np.array([len(per_term[t]) for t in term_ids.tolist()], dtype=np.int64)
+    which = np.repeat(np.arange(len(term_ids)), n_cats)
+    cats = np.array([c for t in term_ids.tolist() for c in per_term[t]], dtype=np.int64)
+    h_rows, h_inside = rows[which], inside[which]
+
+    names = lexicon.categories
+    is_cat = {name: cats == i for i, name in enumerate(names)}
+    none = np.zeros(len(cats), dtype=bool)
+    speech, source, promo = (is_cat.get(c, none) for c in ("speech_verbs", "source_nouns", "boilerplate"))
+    shard.speech = cues["attr__speech_verb"] = shard.count(h_rows[speech & ~h_inside])
+    cues["attr__source_noun"] = shard.count(h_rows[source & ~h_inside])
+    shard.promo_terms = shard.count(h_rows[promo])
+    # "Read more: ...", "Sign up to ...": furniture leads with its cue.
+    shard.promo_at_start = np.zeros(n, dtype=bool)
+    for i, a in zip(h_rows[promo].tolist(), (starts[which][promo] - shard.offsets[h_rows[promo]]).tolist(), strict=True):
+        shard.promo_at_start[i] |= a <= _lead_len(shard.folded[i])
+
+    for c in lexicon_cols:
+        if c.startswith(("lex_out__", "lex_in__")):
+            where, _, cat = c.partition("__")
+            mask = is_cat.get(cat, none) & (h_inside if where == "lex_in" else ~h_inside)
+            cues[c] = shard.count(h_rows[mask])
+    prop = np.isin(cats, [i for i, c in enumerate(names) if c.startswith(_PROPAGANDA)])
+    prop_in = shard.count(h_rows[prop & h_inside])
+    prop_out = shard.count(h_rows[prop & ~h_inside])
+    rebut = shard.count(h_rows[is_cat.get("rebuttal", none) & ~h_inside])
+    shard.has_prop = (prop_out + prop_in) > 0
+    cues["lex__propaganda_uncontested"] = shard.has_prop & (rebut == 0)
+    cues["lex__propaganda_contested"] = shard.has_prop & (rebut > 0)
+    cues["lex__propaganda_in_quote"] = prop_in > 0
+
+    hits: list[list[tuple[str, str, bool]]] = [[] for _ in range(n)]
+    terms = lexicon.term_list
+    for i, t, c, q in zip(h_rows.tolist(), term_ids[which].tolist(), cats.tolist(), h_inside.tolist(), strict=True):
+        hits[i].append((terms[t], names[c], q))
+    matched: list[list[str]] = [[] for _ in range(n)]
+    for i, t in zip(rows.tolist(), term_ids.tolist(), strict=True):
+        matched[i].append(terms[t])
+    return hits, matched
+
+
+def _inside_quotes(shard: _Shard, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each ``[start, end)`` of the joined folded text lies inside a quotation span."""
+    span_a, span_b = [], []
+    for i, st in enumerate(shard.states):
+        if st.spans:
+            base = int(shard.offsets[i])
+            span_a += [base + a for a, _ in st.spans]
+            span_b += [base + b for _, b in st.spans]
+    if not span_a or not len(starts):
+        return np.zeros(len(starts), dtype=bool)
+    # Spans come sorted by start; a match is inside if any span opened at or
+    # before it reaches past its end (spans never cross sentences).
+    reach = np.maximum.accumulate(np.array(span_b, dtype=np.int64))
+    k = np.searchsorted(np.array(span_a, dtype=np.int64), starts, side="right") - 1
+    return (k >= 0) & (reach[np.maximum(k, 0)] >= ends)
+
+
+def _attribution_cues(shard: _Shard, cues: dict) -> None:
+    folded, states = shard.folded, shard.states
+    lengths = np.array([max(1, len(t)) for t in shard.stripped], dtype=np.float32)
+    quoted = np.array([st.quoted_chars() if st.spans else 0 for st in states], dtype=np.float32)
+    shard.quoted_share = np.minimum(1.0, quoted / lengths)
+    shard.according = np.array(["according to" in o for o in shard.outside])
+    shard.said_colon = np.array([":" in f and _SAID_COLON.search(f) is not None for f in folded])
+    trailing = np.zeros(shard.n, dtype=bool)
+    for i in np.flatnonzero(shard.speech > 0).tolist():
+        trailing[i] = _trailing_attribution(folded[i])
+    shard.attributed = (shard.speech > 0) | shard.according | shard.said_colon
+    cues["attr__according_to"] = shard.according
+    cues["attr__said_colon"] = shard.said_colon
+    cues["attr__trailing_attribution"] = trailing
+    cues["attr__quoted_share"] = shard.quoted_share
+    cues["attr__has_quote"] = np.array([bool(st.spans) or st.starts_open for st in states])
+    cues["attr__whole_quote"] = shard.quoted_share > 0.85
+
+
+def _style_cues(shard: _Shard, cues: dict) -> None:
+    outside = shard.outside
+    cues["style__exclamation"] = np.array([o.count("!") for o in outside], dtype=np.float32)
+    cues["style__question"] = np.array([o.count("?") for o in outside], dtype=np.float32)
+    # The writer's voice: tokens outside quotation (re-tokenised only where
+    # something was blanked). Distinct person words: one "we" or several
+    # says the same thing here.
+    voice = [
+        _TOKEN.findall(o) if st.spans and not _PERSON_WORDS.isdisjoint(t) else t
+        for o, st, t in zip(outside, shard.states, shard.tokens, strict=True)
     ]
-    according = np.array(["according to" in o for o in outside])
-    said_colon = np.array([":" in f and bool(_SAID_COLON.search(f)) for f in folded])
-    has_digit = np.array([bool(_NUMBER.search(f)) for f in folded])
-    stripped = [t.strip() for t in sentences]
-    trailing = np.array([bool(_TRAILING_ATTRIB.search(f)) for f in folded]) & (speech > 0)
-    attributed = (speech > 0) | according | said_colon
-    out[:, col["attr__speech_verb"]] = speech
-    out[:, col["attr__source_noun"]] = source
-    out[:, col["attr__according_to"]] = according
-    out[:, col["attr__said_colon"]] = said_colon
-    out[:, col["attr__trailing_attribution"]] = trailing
-    out[:, col["attr__quoted_share"]] = quoted_share
-    out[:, col["attr__has_quote"]] = np.array([bool(st.spans) or st.starts_open for st in states])
-    out[:, col["attr__whole_quote"]] = quoted_share > 0.85
+    cues["style__first_person"] = np.array([len(_FIRST_WORDS.intersection(v)) for v in voice], dtype=np.float32)
+    cues["style__second_person"] = np.array([len(_SECOND_WORDS.intersection(v)) for v in voice], dtype=np.float32)
+    cues["style__superlative"] = np.array(
+        [len(_SUPERLATIVE.findall(o)) if "est" in o or "most" in o or "least" in o else 0 for o in outside], dtype=np.float32
+    )
+    # Words in capitals are rare: find candidate sentences (four ASCII
+    # capitals in a row) over the joined text, then count only there.
+    raw_text = "\n".join(shard.outside_raw)
+    raw_offsets = np.zeros(shard.n + 1, dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in shard.outside_raw], out=raw_offsets[1:])
+    codes = char_codes(raw_text)
+    caps = np.zeros(shard.n, dtype=np.float32)
+    up = (codes >= 65) & (codes <= 90)
+    run4 = np.flatnonzero(up[:-3] & up[1:-2] & up[2:-1] & up[3:]) if len(up) > 3 else np.zeros(0, dtype=np.int64)
+    for i in np.unique(shard.rows_of(run4, raw_offsets)).tolist():
+        caps[i] = len(_CAPS.findall(shard.outside_raw[i]))
+    cues["style__capitals"] = caps
+    digit_rows = shard.rows_of(np.flatnonzero(lookup("digit", char_codes(shard.folded_text))))
+    shard.has_digit = shard.count(digit_rows) > 0
+    cues["style__numbers"] = shard.has_digit
+    n_words = np.array([max(1, len(t) - t.count("!") - t.count("?")) for t in shard.tokens], dtype=np.float32)
+    shard.n_words = n_words
+    cues["style__words"] = np.log1p(n_words)
 
-    out[:, col["style__exclamation"]] = [o.count("!") for o in outside]
-    out[:, col["style__question"]] = [o.count("?") for o in outside]
-    voice_words = [ws if ws is not None else doc_tokens[i] for i, ws in enumerate(voice_words)]
-    # Distinct person words: one "we" or several says the same thing here.
-    out[:, col["style__first_person"]] = [len(_FIRST_WORDS.intersection(ws)) for ws in voice_words]
-    out[:, col["style__second_person"]] = [len(_SECOND_WORDS.intersection(ws)) for ws in voice_words]
-    out[:, col["style__capitals"]] = [len(_CAPS.findall(o)) for o in outside_raw]
-    out[:, col["style__superlative"]] = [
-        sum(w in ("most", "least") or (len(w) >= 6 and w.endswith("est")) for w in ws) for ws in voice_words
-    ]
-    out[:, col["style__numbers"]] = has_digit
 
-    n_words = np.array([max(1, len(t) - t.count("!") - t.count("?")) for t in doc_tokens], dtype=np.float32)
-    out[:, col["style__words"]] = np.log1p(n_words)
-
-    no_terminal = np.array([not _TERMINAL.search(t) for t in stripped])
-    promo = bp_terms > 0
-    colon_end = np.array([t.endswith((":", "...")) for t in stripped])
-    bullet = np.array([bool(_BULLET.match(t)) for t in sentences])
-    title_case = np.array([_title_share(t) for t in stripped], dtype=np.float32)
-    out[:, col["bp__no_terminal"]] = no_terminal
-    out[:, col["bp__short"]] = n_words <= 4
-    out[:, col["bp__title_case"]] = title_case
-    out[:, col["bp__bullet"]] = bullet
-    out[:, col["bp__promo_terms"]] = bp_terms
-    out[:, col["bp__pipe"]] = ["|" in t for t in sentences]
-    out[:, col["bp__time"]] = [bool(d and _TIME.search(f)) for d, f in zip(has_digit, folded, strict=True)]
-    out[:, col["bp__url"]] = [any(h in f for h in _URL_HINTS) for f in folded]
-    out[:, col["bp__colon_end"]] = colon_end
-    out[:, col["bp__question_end"]] = np.array([t.endswith("?") for t in stripped]) & (quoted_share < 0.5)
-    out[:, col["bp__words"]] = np.log1p(n_words)
-
-    prev_prop = np.concatenate([[False], has_prop[:-1]])
-    out[:, col["ctx__starts_in_quote"]] = [st.starts_open for st in states]
-    out[:, col["ctx__reopens_quote"]] = [st.reopens for st in states]
-    out[:, col["ctx__ends_in_quote"]] = [st.ends_open for st in states]
-    out[:, col["ctx__prev_attributed"]] = _shift(attributed, 1)
-    out[:, col["ctx__next_attributed"]] = _shift(attributed, -1)
-    out[:, col["ctx__prev_quoted_share"]] = _shift(quoted_share, 1)
-    out[:, col["ctx__next_quoted_share"]] = _shift(quoted_share, -1)
-    lead_in = np.array([bool(c and _LEADIN_WORDS.search(f)) for c, f in zip(colon_end, folded, strict=True)])
-    prev_lead_in = _shift(lead_in, 1)
-    out[:, col["ctx__prev_lead_in"]] = prev_lead_in
-    # Items under a lead-in keep its attribution while the list runs; the
-    # distance to the last attributed sentence is a running count.
-    run = np.zeros(n, dtype=bool)
-    since = np.zeros(n, dtype=np.float32)
-    in_run, gap = False, 5
-    for i in range(n):
-        in_run = bool(prev_lead_in[i]) or (in_run and bool(bullet[i] or states[i].starts_open))
-        run[i] = in_run
-        since[i] = min(gap, 5) / 5.0
-        gap = 0 if attributed[i] else gap + 1
-    out[:, col["ctx__under_lead_in"]] = run
-    out[:, col["ctx__since_attribution"]] = since
-    out[:, col["ctx__prev_propaganda"]] = prev_prop
-    out[:, col["ctx__position"]] = np.arange(n) / max(1, n - 1)
-    out[0, col["ctx__first"]] = 1
-    out[n - 1, col["ctx__last"]] = 1
-    out[:, col["bp__prev_no_terminal"]] = _shift(no_terminal, 1)
-    out[:, col["bp__next_no_terminal"]] = _shift(no_terminal, -1)
-    out[:, col["bp__prev_promo"]] = _shift(promo, 1)
-    out[:, col["bp__next_promo"]] = _shift(promo, -1)
-    out[:, col["bp__from_end"]] = np.minimum(np.arange(n)[::-1], 10) / 10.0
-    out[:, col["bp__promo_at_start"]] = promo_at_start
+def _boilerplate_cues(shard: _Shard, cues: dict) -> None:
+    stripped, folded = shard.stripped, shard.folded
+    shard.no_terminal = np.array(
+        [not (t.endswith(_CLOSING_DOUBLE) or t.rstrip(_CLOSERS).endswith(_STOPS)) for t in stripped]
+    )
+    shard.colon_end = np.array([t.endswith((":", "...")) for t in stripped])
+    shard.bullet = np.array([_BULLET.match(t) is not None for t in shard.sentences])
     question_end = np.array([t.endswith("?") for t in stripped])
-    out[:, col["bp__list_question"]] = bullet & question_end
+    shard.promo = shard.promo_terms > 0
+    cues["bp__no_terminal"] = shard.no_terminal
+    cues["bp__short"] = shard.n_words <= 4
+    cues["bp__title_case"] = _title_share(shard)
+    cues["bp__bullet"] = shard.bullet
+    cues["bp__promo_terms"] = shard.promo_terms
+    cues["bp__pipe"] = np.array(["|" in t for t in shard.sentences])
+    time_ = np.zeros(shard.n, dtype=bool)
+    for i in np.flatnonzero(shard.has_digit).tolist():
+        time_[i] = _TIME.search(folded[i]) is not None
+    cues["bp__time"] = time_
+    cues["bp__url"] = np.array([any(map(f.__contains__, _URL_HINTS)) for f in folded])
+    cues["bp__colon_end"] = shard.colon_end
+    cues["bp__question_end"] = question_end & (shard.quoted_share < 0.5)
+    cues["bp__words"] = np.log1p(shard.n_words)
+    cues["bp__prev_no_terminal"] = shard.prev(shard.no_terminal)
+    cues["bp__next_no_terminal"] = shard.next(shard.no_terminal)
+    cues["bp__prev_promo"] = shard.prev(shard.promo)
+    cues["bp__next_promo"] = shard.next(shard.promo)
+    cues["bp__promo_at_start"] = shard.promo_at_start
+    cues["bp__list_question"] = shard.bullet & question_end
     # List items under a header that is itself furniture (a promo line or a
     # box title without a full stop) are links, not news points.
-    header_is_promo = False
-    under = np.zeros(n, dtype=bool)
-    for i in range(n):
-        if bullet[i]:
-            under[i] = header_is_promo
-        else:
-            header_is_promo = bool(promo[i] or (no_terminal[i] and not colon_end[i]))
-    out[:, col["bp__under_promo_header"]] = under
-    if n == 1:
-        # A lone sentence (explain(), classify("one sentence")) has no place
-        # on a page: "first", "last" and "near the end" would make any text
-        # look like trailing furniture.
-        for name in ("ctx__first", "ctx__last"):
-            out[0, col[name]] = 0
-        out[0, col["bp__from_end"]] = 1.0
-    return out
+    header = shard.promo | (shard.no_terminal & ~shard.colon_end)
+    last_header = shard.last_where(~shard.bullet)
+    cues["bp__under_promo_header"] = shard.bullet & (last_header >= 0) & header[np.maximum(last_header, 0)]
+
+
+def _title_share(shard: _Shard) -> np.ndarray:
+    """Share of a sentence's whitespace-separated words that start with a capital."""
+    codes = char_codes("\n".join(shard.sentences))
+    offsets = np.zeros(shard.n + 1, dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in shard.sentences], out=offsets[1:])
+    space = lookup("space", codes)
+    word_start = ~space & np.concatenate([[True], space[:-1]])
+    starts = np.flatnonzero(word_start)
+    words = shard.count(shard.rows_of(starts, offsets))
+    upper = shard.count(shard.rows_of(starts[lookup("upper", codes[starts])], offsets))
+    return upper / np.maximum(1, words)
+
+
+def _context_cues(shard: _Shard, cues: dict) -> None:
+    n, states, local, size = shard.n, shard.states, shard.local, shard.size
+    rows = np.arange(n)
+    cues["ctx__starts_in_quote"] = starts_open = np.array([st.starts_open for st in states])
+    cues["ctx__reopens_quote"] = np.array([st.reopens for st in states])
+    cues["ctx__ends_in_quote"] = np.array([st.ends_open for st in states])
+    cues["ctx__prev_attributed"] = shard.prev(shard.attributed)
+    cues["ctx__next_attributed"] = shard.next(shard.attributed)
+    cues["ctx__prev_quoted_share"] = shard.prev(shard.quoted_share)
+    cues["ctx__next_quoted_share"] = shard.next(shard.quoted_share)
+    lead_in = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(shard.colon_end).tolist():
+        lead_in[i] = _LEADIN_WORDS.search(shard.folded[i]) is not None
+    prev_lead_in = shard.prev(lead_in) > 0
+    cues["ctx__prev_lead_in"] = prev_lead_in
+    # Items under a lead-in keep its attribution while the list runs: a row
+    # is in the run if a lead-in precedes it in its document and every row
+    # since continues the list (a bullet or a continuing quote).
+    opened = shard.last_where(prev_lead_in)
+    broken = shard.last_where(~(shard.bullet | starts_open) & ~prev_lead_in)
+    cues["ctx__under_lead_in"] = (opened >= 0) & (opened > broken)
+    # Distance to the last attributed sentence, capped at 5; 5 when none.
+    last = shard.last_where(shard.attributed, inclusive=False)
+    gap = np.where(last >= 0, rows - last - 1, 5)
+    cues["ctx__since_attribution"] = np.minimum(gap, 5) / 5.0
+    cues["ctx__prev_propaganda"] = shard.prev(shard.has_prop)
+    cues["ctx__position"] = local / np.maximum(1, size - 1)
+    # A lone sentence (explain(), classify("one sentence")) has no place on a
+    # page: "first", "last" and "near the end" would make any text look like
+    # trailing furniture.
+    alone = size == 1
+    cues["ctx__first"] = (local == 0) & ~alone
+    cues["ctx__last"] = (local == size - 1) & ~alone
+    cues["bp__from_end"] = np.where(alone, 1.0, np.minimum(size - 1 - local, 10) / 10.0)
 
 
 _LEAD = re.compile(r"^[\s\-•*–—▪►·🔵]*")
+_TAIL = 48
+_QUOTE_MARKS = ('"', "”", "’", "'")
+_CLOSING_DOUBLE = ('"', "”")
+_CLOSERS = "\"”’')]"
+_STOPS = (".", "!", "?", "…")
+_SUPERLATIVE = re.compile(r"\b(?:most|least|[a-z]{3,}est)\b")
+
+
+def _trailing_attribution(folded: str) -> bool:
+    """Whether a sentence ends with a short attribution after a quote mark or comma.
+
+    Words cannot contain a quote mark, so a match of the first pattern can
+    only start at the last one; both patterns are anchored at the end, so
+    only a short tail is searched for the second.
+
+    Examples
+    --------
+    >>> _trailing_attribution('"we will win," he said.')
+    True
+    >>> _trailing_attribution('he said they would win.')
+    False
+    """
+    last = max(folded.rfind(q) for q in _QUOTE_MARKS)
+    if last >= 0 and _TRAILING_WORDS.match(folded, last + 1):
+        return True
+    return _TRAILING_PRONOUN.search(folded[-_TAIL:]) is not None
 
 
 def _lead_len(text: str) -> int:
     """Length of the bullet or symbol prefix before a line's first word."""
     return _LEAD.match(text).end()
-
-
-def _shift(values: np.ndarray, by: int) -> np.ndarray:
-    """The neighbour's value: ``by=1`` is the previous sentence, ``-1`` the next."""
-    out = np.zeros(len(values), dtype=np.float32)
-    if by > 0:
-        out[by:] = values[:-by]
-    else:
-        out[:by] = values[-by:]
-    return out
-
-
-def _title_share(text: str) -> float:
-    words = text.split()
-    return sum(w[:1].isupper() for w in words) / max(1, len(words))
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -489,7 +663,7 @@ def build_features(
         if g == "neighbours":
             continue
         if g == "ngrams":
-            vec = TfidfVectorizer(
+            vec = NgramVectorizer(
                 analyzer=ngram_tokens,
                 min_df=ngram_min_df,
                 max_features=max_features,

@@ -18,10 +18,11 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
+import numpy as np
 
 LEXICON_COLUMNS = ("term", "category", "party", "note")
 # Quote marks and dashes vary by outlet; fold them so one entry matches all.
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-"})
+_FOLD_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("‐", "-"))
 
 
 def fold(text: str) -> str:
@@ -32,7 +33,62 @@ def fold(text: str) -> str:
     >>> fold("Neo–Nazis’")
     "neo-nazis'"
     """
-    return text.translate(_FOLD).lower()
+    # A chain of replace() calls beats translate(), whose per-character
+    # table lookup is slow on any text with a non-ASCII character.
+    for a, b in _FOLD_PAIRS:
+        if a in text:
+            text = text.replace(a, b)
+    return text.lower()
+
+
+def char_codes(text: str) -> np.ndarray:
+    """The code point of every character of ``text``, as a uint32 array.
+
+    Examples
+    --------
+    >>> char_codes("a-b").tolist()
+    [97, 45, 98]
+    """
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+@lru_cache(maxsize=8)
+def char_table(kind: str) -> np.ndarray:
+    """A boolean lookup table over the Basic Multilingual Plane for one character class.
+
+    ``kind`` is ``"joining"`` (letters, digits, ``_`` and ``-``: what glues a
+    term to its neighbour), ``"space"``, ``"upper"`` or ``"digit"`` (Python's
+    ``str.isspace``, ``isupper`` and ``isdecimal``). Index it with
+    :func:`lookup`.
+
+    Examples
+    --------
+    >>> bool(char_table("upper")[ord("É")])
+    True
+    """
+    test = {
+        "joining": lambda ch: ch.isalnum() or ch in "_-",
+        "space": str.isspace,
+        "upper": str.isupper,
+        "digit": str.isdecimal,
+    }[kind]
+    return np.array([test(chr(c)) for c in range(0x10000)], dtype=bool)
+
+
+def lookup(kind: str, codes: np.ndarray) -> np.ndarray:
+    """Character-class membership of each code point (see :func:`char_table`).
+
+    Code points beyond the Basic Multilingual Plane (emoji, rare scripts)
+    count as outside every class.
+
+    Examples
+    --------
+    >>> lookup("joining", char_codes("a -")).tolist()
+    [True, False, True]
+    """
+    # U+FFFF is a non-character, in no class: clipping to it sends every
+    # code point beyond the plane to False without a second mask.
+    return char_table(kind)[np.minimum(np.asarray(codes), 0xFFFF)]
 
 
 @dataclass
@@ -47,13 +103,63 @@ class Lexicon:
         by_term: dict[str, list[tuple[str, str]]] = {}
         for e in self.entries:
             by_term.setdefault(e["term"], []).append((e["category"], e["party"]))
-        for term, cats in by_term.items():
-            self._automaton.add_word(term, (term, tuple(cats)))
+        # Terms are numbered so that a whole shard's matches can be handled as
+        # integer arrays; ``term_list[i]`` and ``term_cats[i]`` describe term i.
+        self.term_list: tuple[str, ...] = tuple(by_term)
+        self.term_cats: tuple[tuple[tuple[str, str], ...], ...] = tuple(tuple(c) for c in by_term.values())
+        for i, term in enumerate(self.term_list):
+            self._automaton.add_word(term, (i, len(term)))
         if by_term:
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def scan(self, folded: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Find whole-word terms in already folded text, as arrays.
+
+        Returns ``(starts, ends, term_ids)``: character offsets and indices
+        into :attr:`term_list` of whole-word matches, leftmost-longest and
+        non-overlapping, in text order. This is the fast path for long texts
+        (a whole shard at once); ``codes`` may pass ``char_codes(folded)``
+        when the caller has it.
+
+        Examples
+        --------
+        >>> lex = load_lexicons()
+        >>> starts, ends, ids = lex.scan(fold("A tyrant, not an antityrant"))
+        >>> [lex.term_list[i] for i in ids], starts.tolist()
+        (['tyrant'], [2])
+        """
+        if not self.entries or not folded:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        # Every occurrence of every term, then the word-boundary test, then
+        # leftmost-longest without overlap. (pyahocorasick's iter_long is not
+        # used: after a longer term fails part-way it skips shorter ones, so
+        # "the armed forces of ukraine" lost "armed forces" to an unfinished
+        # "the armed forces of ukraine are exhausted".)
+        flat = [x for end, value in self._automaton.iter(folded) for x in (end, *value)]
+        if not flat:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        arr = np.array(flat, dtype=np.int64).reshape(-1, 3)
+        ends = arr[:, 0] + 1
+        starts = ends - arr[:, 2]
+        # A hyphen joins words, so "kremlin" must not match inside "pro-kremlin".
+        codes = char_codes(folded) if codes is None else codes
+        pos = np.concatenate([starts - 1, ends])
+        inside = (pos >= 0) & (pos < len(codes))
+        joined = lookup("joining", codes[np.where(inside, pos, 0)]) & inside
+        whole = np.flatnonzero(~(joined[: len(starts)] | joined[len(starts) :]))
+        whole = whole[np.lexsort((-ends[whole], starts[whole]))]
+        keep, reach = [], -1
+        for k, a, b in zip(whole.tolist(), starts[whole].tolist(), ends[whole].tolist(), strict=True):
+            if a >= reach:
+                keep.append(k)
+                reach = b
+        ok = np.array(keep, dtype=np.int64)
+        return starts[ok], ends[ok], arr[ok, 1]
 
     def match(self, folded: str) -> list[tuple[int, int, str, tuple[tuple[str, str], ...]]]:
         """Find whole-word terms in already folded text.
@@ -67,31 +173,9 @@ class Lexicon:
         >>> [m[2] for m in lex.match(fold("the special military operation began"))]
         ['special military operation']
         """
-        if not self.entries:
-            return []
-        out = []
-        n = len(folded)
-        last_end = -1
-        # iter_long gives leftmost-longest matches; a match failing the word
-        # boundary test is skipped rather than retried shorter, which only
-        # loses terms glued to other letters.
-        for end_idx, (term, cats) in self._automaton.iter_long(folded):
-            start = end_idx - len(term) + 1
-            if start <= last_end:
-                continue
-            # Inlined word-boundary test (hot loop): a hyphen joins words, so
-            # "kremlin" must not match inside "pro-kremlin".
-            if start > 0:
-                ch = folded[start - 1]
-                if ch.isalnum() or ch == "_" or ch == "-":
-                    continue
-            if end_idx + 1 < n:
-                ch = folded[end_idx + 1]
-                if ch.isalnum() or ch == "_" or ch == "-":
-                    continue
-            out.append((start, end_idx + 1, term, cats))
-            last_end = end_idx
-        return out
+        starts, ends, ids = self.scan(folded)
+        terms, cats = self.term_list, self.term_cats
+        return [(a, b, terms[i], cats[i]) for a, b, i in zip(starts.tolist(), ends.tolist(), ids.tolist(), strict=True)]
 
     def terms(self, category: str) -> list[str]:
         """Return the terms of one category.

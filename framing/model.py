@@ -148,11 +148,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         p_bp, p_content, _ = self._predict(self._encode(X))
         return self._decide(p_bp, p_content)
 
-    def predict_with_evidence(self, X: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    def predict_with_evidence(self, X: pd.DataFrame, top: int = 3, lexicon_terms: bool = False) -> pd.DataFrame:
         """Labels, content probabilities and evidence strings, one row per sentence.
 
         Returns a frame with ``label``, ``p_<label>`` for the four content
-        labels (conditional on the sentence being content) and ``evidence``.
+        labels (conditional on the sentence being content) and ``evidence``;
+        with ``lexicon_terms=True`` also ``terms`` (the lexicon terms matched,
+        one entry per match) and ``words`` (:func:`framing.features.count_words`),
+        which the batch summaries reuse instead of matching the text again.
         """
         check_is_fitted(self, "content_")
         enc = self._encode(X)
@@ -161,6 +164,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         out = pd.DataFrame(p_content, columns=[f"p_{c}" for c in CONTENT_LABELS])
         out.insert(0, "label", labels)
         out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
+        if lexicon_terms:
+            out["terms"] = pd.Series(enc.terms, dtype=object)
+            out["words"] = enc.words
         return out
 
     # -- private workers -----------------------------------------------------

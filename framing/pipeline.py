@@ -55,8 +55,11 @@ def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def label_sentences(sentences: pd.DataFrame, model: Any = None) -> pd.DataFrame:
+def label_sentences(sentences: pd.DataFrame, model: Any = None, lexicon_terms: bool = False) -> pd.DataFrame:
     """Label a sentence table (from :func:`sentence_table`) with a model.
+
+    With ``lexicon_terms=True`` the result also has ``terms`` and ``words``
+    (see :meth:`framing.model.FramingClassifier.predict_with_evidence`).
 
     Examples
     --------
@@ -66,14 +69,21 @@ def label_sentences(sentences: pd.DataFrame, model: Any = None) -> pd.DataFrame:
     """
     model = model if model is not None else load_model()
     out = sentences.copy()
+    extra = ("terms", "words") if lexicon_terms else ()
+    added = ("label", *PROBA_COLUMNS, "evidence", *extra)
+    columns = [*OUTPUT_COLUMNS, *extra]
     if len(out) == 0:
-        for col in ("label", *PROBA_COLUMNS, "evidence"):
-            out[col] = pd.Series(dtype=float if col.startswith("p_") else object)
-        return out[list(OUTPUT_COLUMNS)]
-    pred = model.predict_with_evidence(out[["doc_id", "text"]])
-    for col in ("label", *PROBA_COLUMNS, "evidence"):
+        for col in added:
+            out[col] = pd.Series(dtype=float if col.startswith("p_") else "int64" if col == "words" else object)
+        return out[columns]
+    pred = (
+        model.predict_with_evidence(out[["doc_id", "text"]], lexicon_terms=True)
+        if lexicon_terms
+        else model.predict_with_evidence(out[["doc_id", "text"]])
+    )
+    for col in added:
         out[col] = pred[col].to_numpy()
-    return out[list(OUTPUT_COLUMNS)]
+    return out[columns]
 
 
 def classify(documents: Any, model: Any = None) -> pd.DataFrame:

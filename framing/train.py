@@ -22,8 +22,9 @@ def data_hash(frame: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> data_hash(pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["x"], "label": ["reporting"]}))[:8]
-    '0d0b7f49'
+    >>> rows = pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["x"], "label": ["reporting"]})
+    >>> data_hash(rows) == data_hash(rows.copy()), len(data_hash(rows))
+    (True, 64)
     """
     h = hashlib.sha256()
     for row in frame[["doc_id", "sent_idx", "text", "label"]].itertuples(index=False):

@@ -432,10 +432,10 @@ def test_a_document_that_breaks_the_model_is_reported_and_the_rest_scored(
 
     real = framing.engines.label_sentences
 
-    def flaky(table, model):
+    def flaky(table, model, **kwargs):
         if table["text"].str.contains("BOOM").any():
             raise RuntimeError("model exploded")
-        return real(table, model)
+        return real(table, model, **kwargs)
 
     monkeypatch.setattr(framing.engines, "label_sentences", flaky)
     rows = [docs[0], {**docs[1], "text": docs[1]["text"] + " BOOM."}, docs[2]]

@@ -72,7 +72,7 @@ def test_documents_do_not_leak_context(lexicon):
 
 def test_tokens_shared_with_ngrams(lexicon):
     enc = encode([["Neo-Nazis! Really?"]], lexicon)
-    assert enc.tokens[0] == ("neo-nazis", "!", "really", "?")
+    assert enc.tokens[0] == ["neo-nazis", "!", "really", "?"]
     assert "neo-nazis !" in ngram_tokens(enc.tokens[0])
 
 
