@@ -231,3 +231,21 @@ def test_term_counts_merge_buffers_exactly(monkeypatch):
         for lab, tid, k in zip(labels.tolist(), tids.tolist(), n.tolist(), strict=True):
             got[(gid, lab, counts.names[tid])] = k
     assert got == expected
+
+
+def test_summaries_from_the_encoder_equal_summaries_from_text(lex, seed_texts):
+    # Scoring hands the encoder's terms and word counts to summarise;
+    # `framing aggregate` matches the text again. Both must agree.
+    from framing.pipeline import label_sentences, sentence_table
+
+    docs = pd.DataFrame(
+        [{"doc_id": k, "source": k[:3], "text": t, "sentences": None} for k, t in seed_texts.items()]
+    )
+    labeled = label_sentences(sentence_table(docs), lexicon_terms=True)
+    labeled["published"] = "2022-03-01"
+    assert {"terms", "words"} <= set(labeled.columns)
+    with_terms = summarise(labeled, lex)
+    from_text = summarise(labeled.drop(columns=["terms", "words"]), lex)
+    pd.testing.assert_frame_equal(with_terms.docs, from_text.docs)
+    pd.testing.assert_frame_equal(with_terms.terms, from_text.terms)
+    assert with_terms.docs["words"].sum() > 1000

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from framing.features import GROUPS, CueScaler, build_features, cue_columns, encode, ngram_tokens
+from framing.features import (
+    GROUPS,
+    CueScaler,
+    build_features,
+    count_words,
+    cue_columns,
+    encode,
+    ngram_tokens,
+)
 from framing.lexicon import load_lexicons
 
 
@@ -83,3 +92,47 @@ def test_build_features_names_by_group(lexicon):
     names = ct.get_feature_names_out()
     assert {n.split("__")[0] for n in names} == {"ngrams", "style"}
     assert set(GROUPS) >= {"ngrams", "lexicon", "attribution", "style", "context"}
+
+
+def _reference_title_share(text: str) -> float:
+    words = text.split()
+    return sum(w[:1].isupper() for w in words) / max(1, len(words))
+
+
+def test_batch_encoding_equals_document_by_document(lexicon, seed_texts):
+    # The encoder works on a whole batch with document boundaries as masks;
+    # every row must be what the document alone gives.
+    from framing.sentences import split
+
+    docs = [split(t) for t in seed_texts.values()]
+    together = encode(docs, lexicon)
+    alone = [encode([d], lexicon) for d in docs]
+    assert together.cues.equals(pd.concat([e.cues for e in alone], ignore_index=True))
+    assert together.hits == [h for e in alone for h in e.hits]
+    assert together.terms == [t for e in alone for t in e.terms]
+    sentences = [s for d in docs for s in d]
+    expected = np.array([_reference_title_share(s) for s in sentences], dtype=np.float32)
+    assert np.allclose(together.cues["bp__title_case"].to_numpy(), expected)
+
+
+def test_context_runs_and_distances(lexicon):
+    doc = [
+        "Officials said the strike hit a depot.",
+        "The depot burned.",
+        "Smoke rose.",
+        "Kyiv reported no casualties.",
+        "Here are the main points:",
+        "- Fuel prices rose.",
+        '"Nothing will stop us," he added.',
+        "Markets were calm.",
+    ]
+    cues = encode([doc, ["One more article."]], lexicon).cues
+    assert cues["ctx__since_attribution"].tolist()[:4] == pytest.approx([1.0, 0.0, 0.2, 0.4])
+    assert cues["ctx__under_lead_in"].tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0]
+    assert cues.loc[8, "ctx__first"] == 0 and cues.loc[8, "bp__from_end"] == 1.0  # a lone sentence
+
+
+def test_count_words_matches_the_encoder(lexicon):
+    doc = ["Neo-Nazis! Don't go.", "Kyiv, 3 March: 12 killed?"]
+    enc = encode([doc], lexicon)
+    assert enc.words.tolist() == [count_words(s) for s in doc] == [3, 5]

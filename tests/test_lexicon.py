@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from framing.lexicon import LEXICON_COLUMNS, fold, load_lexicons
@@ -63,3 +64,19 @@ def test_bad_user_lexicon_names_the_file(tmp_path):
         load_lexicons([tmp_path])
     with pytest.raises(FileNotFoundError, match="lexicon folder"):
         load_lexicons([tmp_path / "nope"])
+
+
+def test_a_failed_longer_term_does_not_hide_a_shorter_one():
+    # "the armed forces of ukraine are exhausted" is a term; its unfinished
+    # prefix must not swallow "armed forces" (pyahocorasick's iter_long did).
+    lex = load_lexicons()
+    found = [m[2] for m in lex.match(fold("Photo credit: the Armed Forces of Ukraine"))]
+    assert found == ["armed forces"]
+
+
+def test_scan_and_match_agree_on_a_seed_article(sky_text):
+    lex = load_lexicons()
+    text = fold(sky_text)
+    starts, ends, ids = lex.scan(text)
+    assert [(a, b, lex.term_list[i]) for a, b, i in zip(starts, ends, ids, strict=True)] == [m[:3] for m in lex.match(text)]
+    assert len(starts) > 10 and (np.diff(starts) > 0).all() and (starts[1:] >= ends[:-1]).all()

@@ -1,0 +1,49 @@
+"""The array-based n-gram transform gives scikit-learn's tf-idf matrix exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from framing.corpus import load_corpus
+from framing.features import encode
+from framing.lexicon import load_lexicons
+from framing.ngrams import NgramVectorizer, ngram_tokens
+
+PARAMS = dict(analyzer=ngram_tokens, min_df=2, sublinear_tf=True, dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def tokens():
+    corpus = load_corpus()
+    docs = [g["text"].tolist() for _, g in corpus.groupby("doc_id", sort=True)]
+    return encode(docs, load_lexicons()).tokens
+
+
+@pytest.mark.parametrize(
+    "params",
+    [PARAMS, {**PARAMS, "max_features": 500}, {**PARAMS, "sublinear_tf": False, "norm": "l1"}, {**PARAMS, "binary": True}],
+)
+def test_transform_equals_tfidf_vectorizer(tokens, params):
+    train, test = tokens[:3000], tokens[3000:]
+    test = [*test, [], ["zzz-unknown"], ["!", "?"]]
+    ours = NgramVectorizer(**params).fit(train)
+    theirs = TfidfVectorizer(**params).fit(train)
+    assert ours.vocabulary_ == theirs.vocabulary_
+    A, B = ours.transform(test), theirs.transform(test)
+    assert A.shape == B.shape and A.dtype == B.dtype
+    assert abs(A - B).max() == 0
+    assert (ours.fit_transform(train) != theirs.fit_transform(train)).nnz == 0
+
+
+def test_bigrams_do_not_cross_sentences():
+    vec = NgramVectorizer(**{**PARAMS, "min_df": 1}).fit([["special", "operation"]])
+    X = vec.transform([["special"], ["operation"]])
+    assert "special operation" in vec.vocabulary_
+    assert X[:, vec.vocabulary_["special operation"]].nnz == 0
+
+
+def test_other_analyzers_use_the_parent_transform():
+    vec = NgramVectorizer(min_df=1).fit(["the tyrant ranted", "the war"])
+    assert vec.transform(["the tyrant"]).nnz == 2
