@@ -106,7 +106,9 @@ class Summary:
 
     def to_dict(self) -> dict:
         """Plain lists, for a JSON sidecar."""
-        return {"docs": self.docs.to_dict("list"), "terms": self.terms.to_dict("list")}
+        # Series.tolist() converts a whole column in C; DataFrame.to_dict
+        # boxes every cell in Python.
+        return {name: {c: frame[c].tolist() for c in frame.columns} for name, frame in (("docs", self.docs), ("terms", self.terms))}
 
     @classmethod
     def from_dict(cls, data: dict) -> Summary:

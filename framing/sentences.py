@@ -32,6 +32,7 @@ _LINE = re.compile(r"[^\n\r]+")
 _AGENCY_TAG = re.compile(r"/[A-Z][A-Za-z\-]*/\.?")
 _WORD = re.compile(r"[\w.\-']+")
 _OPENERS = "\"“‘'([«"
+_NONSPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ _COMMON_STARTERS = frozenset(
 
 def _is_boundary(line: str, m: re.Match, params: SegmenterParams) -> bool:
     marks = m.group(1)
-    after = m.end()
-    nxt = line[after:].split(None, 1)[0]
+    # The candidate ends where a non-space run begins; slicing the rest of
+    # the line to split it would copy it once per candidate.
+    nxt = _NONSPACE.match(line, m.end()).group()
     first = nxt.lstrip(_OPENERS)[:1]
     if not first:
         return True
@@ -97,8 +99,7 @@ def _is_boundary(line: str, m: re.Match, params: SegmenterParams) -> bool:
         return True
     if _AGENCY_TAG.fullmatch(nxt):
         return False
-    before = line[: m.start()]
-    prev = _WORD.findall(before[-40:])
+    prev = _WORD.findall(line, max(0, m.start() - 40), m.start())
     word = prev[-1].lower().strip("'-") if prev else ""
     if not word:
         return True
