@@ -303,8 +303,13 @@ class Accumulator:
         self._groups: dict[tuple[str, str], int] = {}
         # Row g: articles, sentences, content, words, n_<label>..., cat_<category>...
         self._stats = np.zeros((0, 0))
-        # [g, replicate]: weighted content and label counts.
-        self._boot = np.zeros((0, self.bootstrap, 1 + len(CONTENT_LABELS)))
+        # Replicate sums per group: (groups, content + label counts, replicates).
+        self._boot = np.zeros((0, 1 + len(CONTENT_LABELS), self.bootstrap))
+        # Articles whose replicate sums are not yet in _boot: updating every
+        # touched group's replicates costs the same for 500 articles as for
+        # 8,000, so articles are buffered (a bounded amount) and added in blocks.
+        self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._pending_articles = 0
         self._terms = _TermCounts()
 
     def add(self, summary: Summary) -> None:
@@ -344,28 +349,47 @@ class Accumulator:
         return rows, np.concatenate([src[codes], mon[codes[dated]]])
 
     def _add_docs(self, docs: pd.DataFrame, stat_cols: list[str]) -> None:
-        from scipy import sparse
-
         n = len(docs)
-        weights = self._weights(self._articles, n)
-        self._articles += n
         rows, gids = self._group_ids(docs["source"].tolist(), docs["month"].tolist())
         self._grow(len(self._groups), 1 + len(stat_cols))
         stats = np.hstack([np.ones((n, 1)), docs[stat_cols].to_numpy(dtype=np.float64)])
         np.add.at(self._stats, gids, stats[rows])
+        x = docs[["content", *LABEL_COUNTS]].to_numpy(dtype=np.float64)
+        self._pending.append((self._articles, x, rows, gids))
+        self._articles += n
+        self._pending_articles += n
+        if self._pending_articles >= _BOOTSTRAP_BLOCK:
+            self._add_replicates()
+
+    def _add_replicates(self) -> None:
+        from scipy import sparse
+
+        if not self._pending:
+            return
+        start = self._pending[0][0]
+        x = np.vstack([p[1] for p in self._pending])
+        rows = np.concatenate([p[2] + (p[0] - start) for p in self._pending])
+        gids = np.concatenate([p[3] for p in self._pending])
+        n = len(x)
+        self._pending, self._pending_articles = [], 0
+        weights = self._weights(start, n)
         local, inv = np.unique(gids, return_inverse=True)
-        x = docs[["content", *LABEL_COUNTS]].to_numpy(dtype=np.float64)[rows]
-        wt = weights.T
-        for k in range(x.shape[1]):
-            # Sparse (groups x articles) times weights: every group's weighted
-            # sum of one count. Integer-valued float sums are exact, so results
-            # do not depend on how articles were split into calls.
-            member = sparse.csr_matrix((x[:, k], (inv, rows)), shape=(len(local), n))
-            self._boot[local, :, k] += member @ wt
+        x = x[rows]
+        k = x.shape[1]
+        # One sparse (group and count x articles) times weights product: row
+        # g * k + j holds count j of group g's articles. Integer-valued float
+        # sums are exact, so results do not depend on how articles were split
+        # into calls.
+        member = sparse.csr_matrix(
+            (x.ravel(), ((inv[:, None] * k + np.arange(k)).ravel(), np.repeat(rows, k))), shape=(len(local) * k, n)
+        )
+        sums = member @ np.ascontiguousarray(weights.T)
+        self._boot[local] += sums.reshape(len(local), k, -1)
 
     def _add_terms(self, terms: pd.DataFrame) -> None:
         rows, gids = self._group_ids(terms["source"].tolist(), terms["month"].tolist())
-        labels = terms["label"].map(_LABEL_INDEX).to_numpy(dtype=np.int64)[rows]
+        codes, names = pd.factorize(terms["label"].to_numpy(dtype=object))
+        labels = np.asarray([_LABEL_INDEX[n] for n in names.tolist()], dtype=np.int64)[codes][rows]
         self._terms.add(
             gids, labels, terms["term"].tolist(), terms["sentences"].to_numpy()[rows], rows
         )
@@ -396,6 +420,7 @@ class Accumulator:
 
     def result(self) -> Aggregates:
         """The aggregates of everything added so far."""
+        self._add_replicates()
         return _result(self)
 
 
@@ -413,6 +438,8 @@ _LABEL_INDEX = {label: i for i, label in enumerate(CONTENT_LABELS)}
 # Term ids below this; keys stay valid as new terms appear.
 _TERM_SPACE = 1 << 24
 _COMPACT_ROWS = 1 << 17
+# Articles buffered before their bootstrap replicates are added (see Accumulator).
+_BOOTSTRAP_BLOCK = 8192
 
 
 class _TermCounts:
@@ -432,11 +459,13 @@ class _TermCounts:
 
     def add(self, gids, labels, terms: list[str], counts: np.ndarray, rows: np.ndarray) -> None:
         ids, names = self.ids, self.names
-        for term in terms:
+        # Factorise first: the dictionary is consulted once per distinct term.
+        codes, distinct = pd.factorize(np.asarray(terms, dtype=object))
+        for term in distinct.tolist():
             if term not in ids:
                 ids[term] = len(names)
                 names.append(term)
-        tids = np.asarray([ids[t] for t in terms], dtype=np.int64)
+        tids = np.asarray([ids[t] for t in distinct.tolist()], dtype=np.int64)[codes]
         keys = (gids * len(CONTENT_LABELS) + labels) * _TERM_SPACE + tids[rows]
         self._pending.append((keys, counts.astype(np.int64)))
         self._pending_rows += len(keys)
@@ -515,7 +544,7 @@ def _table_columns(categories: list[str]) -> list[str]:
 
 def _group_row(acc: Accumulator, key: tuple[str, str]) -> tuple[dict, np.ndarray]:
     gid = acc._groups[key]
-    stats, boot = acc._stats[gid], acc._boot[gid]
+    stats, boot = acc._stats[gid], acc._boot[gid].T
     articles, _, content, words = (int(v) for v in stats[:4])
     label_counts = stats[4 : 4 + len(CONTENT_LABELS)]
     cat_counts = stats[4 + len(CONTENT_LABELS) :]

@@ -45,6 +45,16 @@ class SegmenterParams:
     collocations: frozenset[tuple[str, str]]
     sent_starters: frozenset[str]
 
+    @property
+    def collocation_firsts(self) -> frozenset[str]:
+        """First words of the collocations (only these need the next word looked up)."""
+        return _firsts(self.collocations)
+
+
+@lru_cache(maxsize=8)
+def _firsts(collocations: frozenset[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(a for a, _ in collocations)
+
 
 def _data_path(name: str):
     return resources.files("framing").joinpath("data", name)
@@ -99,8 +109,7 @@ def _is_boundary(line: str, m: re.Match, params: SegmenterParams) -> bool:
         return True
     if _AGENCY_TAG.fullmatch(nxt):
         return False
-    prev = _WORD.findall(line, max(0, m.start() - 40), m.start())
-    word = prev[-1].lower().strip("'-") if prev else ""
+    word = _previous_word(line, m.start()).lower().strip("'-")
     if not word:
         return True
     if len(word) == 1 and word.isalpha():
@@ -109,6 +118,8 @@ def _is_boundary(line: str, m: re.Match, params: SegmenterParams) -> bool:
         return False
     if word in params.months:
         return not first.isdigit()
+    if word not in params.collocation_firsts and word not in params.abbrevs and "." not in word:
+        return True  # an ordinary word: the common case, decided without the next word
     nxt_word = _WORD.match(nxt.lstrip(_OPENERS))
     nxt_lower = nxt_word.group(0).lower() if nxt_word else ""
     if (word, nxt_lower) in params.collocations:
@@ -116,6 +127,23 @@ def _is_boundary(line: str, m: re.Match, params: SegmenterParams) -> bool:
     if word in params.abbrevs or "." in word:
         return nxt_lower in params.sent_starters
     return True
+
+
+def _previous_word(line: str, end: int) -> str:
+    """The last word (``[\\w.\\-']+``) in the 40 characters before ``end``.
+
+    Words never span white space, so the last one lies in the last
+    white-space-separated chunk that holds a word; that chunk is usually the
+    very last one, which spares scanning the whole window.
+    """
+    window = line[max(0, end - 40) : end]
+    chunks = window.rsplit(None, 1)
+    if chunks:
+        found = _WORD.findall(chunks[-1])
+        if found:
+            return found[-1]
+    found = _WORD.findall(window)
+    return found[-1] if found else ""
 
 
 def split_spans(text: str, params: SegmenterParams | None = None) -> list[tuple[int, int]]:
