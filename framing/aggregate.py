@@ -53,6 +53,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -158,61 +159,84 @@ def summarise(sentences: pd.DataFrame, lexicon: Lexicon | None = None) -> Summar
 def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
     cats = rate_categories(lexicon)
     n_labels = len(CONTENT_LABELS)
-    label_slot = {label: 3 + i for i, label in enumerate(CONTENT_LABELS)}
-    term_info = _term_info(lexicon, cats)
-    n = len(sentences)
-    published = sentences["published"].tolist() if "published" in sentences.columns else [""] * n
-    rows: dict[str, list] = {}
-    terms: dict[tuple, int] = defaultdict(int)
     width = 3 + n_labels + len(cats)
+    n = len(sentences)
+    # Articles in order of first appearance; each takes its first row's source and date.
+    doc, doc_ids = pd.factorize(sentences["doc_id"].to_numpy(dtype=object))
+    first = np.unique(doc, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
+    published = sentences["published"].to_numpy(dtype=object) if "published" in sentences.columns else None
+    months = [month_of(published[i]) if published is not None else "" for i in first.tolist()]
+    sources = sentences["source"].to_numpy(dtype=object)[first]
+    label = _label_slots(sentences["label"].to_numpy(dtype=object))
+    content = np.flatnonzero(label >= 0)
     # Scoring hands over the terms and words the encoder found; a finished
     # run's sentences.parquet has only the text, so match it again (the
     # result is the same: both use Lexicon.scan and count_words).
+    texts = sentences["text"].tolist()
     if "terms" in sentences.columns and "words" in sentences.columns:
-        found = sentences["terms"].tolist()
-        words = sentences["words"].tolist()
+        found_all = sentences["terms"].tolist()
+        found = [found_all[i] for i in content.tolist()]
+        words = sentences["words"].to_numpy(dtype=np.int64)[content]
     else:
-        content = (sentences["label"] != BOILERPLATE).to_numpy()
-        texts = sentences["text"].tolist()
-        found = [_terms(lexicon, t) if c else () for t, c in zip(texts, content, strict=True)]
-        words = [count_words(t) if c else 0 for t, c in zip(texts, content, strict=True)]
-    for doc_id, source, pub, label, matched, n_words in zip(
-        sentences["doc_id"].tolist(),
-        sentences["source"].tolist(),
-        published,
-        sentences["label"].tolist(),
-        found,
-        words,
-        strict=True,
-    ):
-        row = rows.get(doc_id)
-        if row is None:
-            row = rows[doc_id] = [source, month_of(pub), [0] * width]
-        counts = row[2]
-        counts[0] += 1
-        if label == BOILERPLATE:
-            continue
-        counts[1] += 1
-        counts[2] += n_words
-        counts[label_slot[label]] += 1
-        seen: set[str] = set()
-        for term in matched:
-            slots, driver = term_info[term]
-            for slot in slots:
-                counts[slot] += 1
-            if driver:
-                seen.add(term)
-        for term in seen:
-            terms[(row[0], row[1], label, term)] += 1
+        found = [_terms(lexicon, texts[i]) for i in content.tolist()]
+        words = np.array([count_words(texts[i]) for i in content.tolist()], dtype=np.int64)
+
+    counts = np.zeros((len(doc_ids), width), dtype=np.int64)
+    counts[:, 0] = np.bincount(doc, minlength=len(doc_ids))
+    counts[:, 1] = np.bincount(doc[content], minlength=len(doc_ids))
+    counts[:, 2] = np.bincount(doc[content], weights=words, minlength=len(doc_ids)).astype(np.int64)
+    np.add.at(counts, (doc[content], 3 + label[content]), 1)
+
+    # Lexicon matches of content sentences: category counts per article and,
+    # for terms that can drive a label, sentences per (source, month, label, term).
+    term_rows = pd.DataFrame(columns=list(_TERM_COLUMNS))
+    lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    if lengths.sum():
+        sent = np.repeat(content, lengths)
+        term, distinct = pd.factorize(np.asarray(list(chain.from_iterable(found)), dtype=object))
+        info = _term_info(lexicon, cats)
+        slots = [info[t][0] for t in distinct.tolist()]
+        driver = np.array([info[t][1] for t in distinct.tolist()], dtype=bool)
+        n_slots = np.array([len(x) for x in slots], dtype=np.int64)[term]
+        flat_slots = np.array([x for t in term.tolist() for x in slots[t]], dtype=np.int64)
+        np.add.at(counts, (doc[np.repeat(sent, n_slots)], flat_slots), 1)
+        # A term counts once per sentence.
+        keep = driver[term]
+        pairs = np.unique(sent[keep] * len(distinct) + term[keep])
+        p_sent, p_term = pairs // len(distinct), pairs % len(distinct)
+        group_of: dict[tuple, int] = {}
+        doc_group = np.array([group_of.setdefault(k, len(group_of)) for k in zip(sources, months, strict=True)], dtype=np.int64)
+        groups = list(group_of)
+        keys, n_sent = np.unique(
+            (doc_group[doc[p_sent]] * n_labels + label[p_sent]) * len(distinct) + p_term, return_counts=True
+        )
+        g, rest = np.divmod(keys, n_labels * len(distinct))
+        lab, t = np.divmod(rest, len(distinct))
+        term_rows = pd.DataFrame(
+            {
+                "source": pd.Series([groups[i][0] for i in g.tolist()], dtype=object),
+                "month": pd.Series([groups[i][1] for i in g.tolist()], dtype=object),
+                "label": pd.Series(np.array(CONTENT_LABELS, dtype=object)[lab], dtype=object),
+                "term": pd.Series(distinct[t], dtype=object),
+                "sentences": n_sent.astype(np.int64),
+            }
+        )
     count_cols = ["sentences", "content", "words", *LABEL_COUNTS, *(f"cat_{c}" for c in cats)]
-    matrix = np.array([r[2] for r in rows.values()], dtype=np.int64).reshape(len(rows), width)
-    docs = pd.DataFrame(matrix, columns=count_cols)
-    docs.insert(0, "month", pd.Series([r[1] for r in rows.values()], dtype=object))
-    docs.insert(0, "source", pd.Series([r[0] for r in rows.values()], dtype=object))
-    docs.insert(0, "doc_id", pd.Series(list(rows), dtype=object))
-    # Insertion order is deterministic; sorting 10k+ rows per shard would cost more than it helps.
-    term_rows = [(*k, v) for k, v in terms.items()]
-    return Summary(docs, pd.DataFrame(term_rows, columns=list(_TERM_COLUMNS)))
+    docs = pd.DataFrame(counts, columns=count_cols)
+    docs.insert(0, "month", pd.Series(months, dtype=object))
+    docs.insert(0, "source", pd.Series(sources, dtype=object))
+    docs.insert(0, "doc_id", pd.Series(doc_ids, dtype=object))
+    return Summary(docs, term_rows)
+
+
+def _label_slots(labels: np.ndarray) -> np.ndarray:
+    """Each label's index in CONTENT_LABELS; -1 for boilerplate."""
+    codes, names = pd.factorize(labels)
+    slot = {label: i for i, label in enumerate(CONTENT_LABELS)} | {BOILERPLATE: -1}
+    unknown = [x for x in names.tolist() if x not in slot]
+    if unknown:
+        raise ValueError(f"unknown labels {unknown}; expected {[BOILERPLATE, *CONTENT_LABELS]}")
+    return np.array([slot[x] for x in names.tolist()], dtype=np.int64)[codes]
 
 
 def _terms(lexicon: Lexicon, text: str) -> list[str]:
@@ -220,8 +244,22 @@ def _terms(lexicon: Lexicon, text: str) -> list[str]:
     return [lexicon.term_list[i] for i in ids.tolist()]
 
 
+_TERM_INFO: dict[int, tuple[Lexicon, tuple, dict]] = {}
+
+
 def _term_info(lexicon: Lexicon, cats: list[str]) -> dict[str, tuple[tuple[int, ...], bool]]:
-    """Per term: the count slots of its rate categories, and whether it can drive a label."""
+    """Per term: the count slots of its rate categories, and whether it can drive a label.
+
+    Cached per lexicon object (loaded lexicons are themselves cached), since
+    every shard asks again.
+    """
+    cached = _TERM_INFO.get(id(lexicon))
+    if cached is None or cached[0] is not lexicon or cached[1] != tuple(cats):
+        cached = _TERM_INFO[id(lexicon)] = (lexicon, tuple(cats), _build_term_info(lexicon, cats))
+    return cached[2]
+
+
+def _build_term_info(lexicon: Lexicon, cats: list[str]) -> dict[str, tuple[tuple[int, ...], bool]]:
     slot = {c: 3 + len(CONTENT_LABELS) + i for i, c in enumerate(cats)}
     by_term: dict[str, set[str]] = defaultdict(set)
     for e in lexicon.entries:
