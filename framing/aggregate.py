@@ -345,7 +345,8 @@ class Accumulator:
         self._boot = np.zeros((0, 1 + len(CONTENT_LABELS), self.bootstrap))
         # Articles whose replicate sums are not yet in _boot: updating every
         # touched group's replicates costs the same for 500 articles as for
-        # 8,000, so articles are buffered (a bounded amount) and added in blocks.
+        # 2,000, so articles are buffered and added in blocks (the block's
+        # weights, 2,048 x 1,000 doubles, bound the extra memory at 16 MiB).
         self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self._pending_articles = 0
         self._terms = _TermCounts()
@@ -421,7 +422,7 @@ class Accumulator:
         member = sparse.csr_matrix(
             (x.ravel(), ((inv[:, None] * k + np.arange(k)).ravel(), np.repeat(rows, k))), shape=(len(local) * k, n)
         )
-        sums = member @ np.ascontiguousarray(weights.T)
+        sums = member @ weights
         self._boot[local] += sums.reshape(len(local), k, -1)
 
     def _add_terms(self, terms: pd.DataFrame) -> None:
@@ -442,19 +443,20 @@ class Accumulator:
             self._stats, self._boot = stats, boot
 
     def _weights(self, start: int, n: int) -> np.ndarray:
-        parts = []
-        while n > 0:
-            block, offset = divmod(start, WEIGHT_BLOCK)
+        """Poisson weights of articles ``start .. start + n``: (articles, replicates), C order."""
+        out = np.empty((n, self.bootstrap), dtype=np.float64)
+        done = 0
+        while done < n:
+            block, offset = divmod(start + done, WEIGHT_BLOCK)
             if self._block is None or self._block[0] != block:
                 self._block = (
                     block,
                     _poisson1(np.random.default_rng([self.seed, block]), self.bootstrap),
                 )
-            take = min(n, WEIGHT_BLOCK - offset)
-            parts.append(self._block[1][:, offset : offset + take])
-            start += take
-            n -= take
-        return np.hstack(parts).astype(np.float64) if parts else np.zeros((self.bootstrap, 0))
+            take = min(n - done, WEIGHT_BLOCK - offset)
+            out[done : done + take] = self._block[1][:, offset : offset + take].T
+            done += take
+        return out
 
     def result(self) -> Aggregates:
         """The aggregates of everything added so far."""
@@ -477,7 +479,7 @@ _LABEL_INDEX = {label: i for i, label in enumerate(CONTENT_LABELS)}
 _TERM_SPACE = 1 << 24
 _COMPACT_ROWS = 1 << 17
 # Articles buffered before their bootstrap replicates are added (see Accumulator).
-_BOOTSTRAP_BLOCK = 8192
+_BOOTSTRAP_BLOCK = 2048
 
 
 class _TermCounts:

@@ -60,7 +60,6 @@ _LEADIN_WORDS = re.compile(
 _FIRST_WORDS = frozenset("i we our us my me ours".split())
 _SECOND_WORDS = frozenset("you your yours".split())
 _PERSON_WORDS = _FIRST_WORDS | _SECOND_WORDS
-_URL_HINTS = ("www.", "http:", "https:", ".com", "@")
 _NON_LEXICON = ("speech_verbs", "source_nouns", "boilerplate")
 _PROPAGANDA = "propaganda"
 
@@ -208,8 +207,7 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     values = np.empty((shard.n, len(columns)), dtype=np.float32)
     for j, c in enumerate(columns):
         values[:, j] = cues[c]
-    words = np.array([len(t) - t.count("!") - t.count("?") for t in shard.tokens], dtype=np.int64)
-    return Encoded(pd.DataFrame(values, columns=columns), shard.tokens, hits, bounds, terms, words)
+    return Encoded(pd.DataFrame(values, columns=columns), shard.tokens, hits, bounds, terms, shard.words)
 
 
 def tokenise(folded: str) -> list[str]:
@@ -247,7 +245,9 @@ class _Shard:
     tokens: list[list[str]]
     states: list
     outside: list[str]  # folded, quotation blanked
-    outside_raw: list[str]
+    codes: np.ndarray  # code points of folded_text
+    raw_codes: np.ndarray  # code points of the sentences joined by line breaks
+    raw_offsets: np.ndarray  # start of each sentence in raw_codes
     doc_start: np.ndarray  # per row: index of its document's first row
     local: np.ndarray  # per row: position in its document
     size: np.ndarray  # per row: its document's length
@@ -261,6 +261,7 @@ class _Shard:
     said_colon: np.ndarray = field(init=False)
     attributed: np.ndarray = field(init=False)
     has_digit: np.ndarray = field(init=False)
+    words: np.ndarray = field(init=False)
     n_words: np.ndarray = field(init=False)
     no_terminal: np.ndarray = field(init=False)
     colon_end: np.ndarray = field(init=False)
@@ -276,8 +277,7 @@ class _Shard:
         n = len(sentences)
         folded = [fold(t) for t in sentences]
         folded_text = "\n".join(folded)
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(f) + 1 for f in folded], out=offsets[1:])
+        offsets = _offsets(folded)
         states = [st for a, b in bounds for st in quote_states(sentences[a:b])]
         doc_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
         return cls(
@@ -289,7 +289,9 @@ class _Shard:
             tokens=[_TOKEN.findall(f) for f in folded],
             states=states,
             outside=[_blank_spans(f, st.spans) if st.spans else f for f, st in zip(folded, states, strict=True)],
-            outside_raw=[_blank_spans(t, st.spans) if st.spans else t for t, st in zip(sentences, states, strict=True)],
+            codes=char_codes(folded_text),
+            raw_codes=char_codes("\n".join(sentences)),
+            raw_offsets=_offsets(sentences),
             doc_start=doc_start,
             local=np.arange(n) - doc_start,
             size=np.repeat(sizes, sizes),
@@ -329,7 +331,7 @@ class _Shard:
 def _lexicon_cues(shard: _Shard, lexicon: Lexicon, lexicon_cols: list[str], cues: dict) -> tuple[list, list]:
     """Lexicon hits in and out of quotation; speech verbs, sources and promo terms for the other groups."""
     n = shard.n
-    starts, ends, term_ids = lexicon.scan(shard.folded_text)
+    starts, ends, term_ids = lexicon.scan(shard.folded_text, shard.codes)
     rows = shard.rows_of(starts)
     inside = _inside_quotes(shard, starts, ends)
     # One entry per (match, category): a term may sit in several categories.
@@ -423,27 +425,30 @@ def _style_cues(shard: _Shard, cues: dict) -> None:
         _TOKEN.findall(o) if st.spans and not _PERSON_WORDS.isdisjoint(t) else t
         for o, st, t in zip(outside, shard.states, shard.tokens, strict=True)
     ]
-    cues["style__first_person"] = np.array([len(_FIRST_WORDS.intersection(v)) for v in voice], dtype=np.float32)
-    cues["style__second_person"] = np.array([len(_SECOND_WORDS.intersection(v)) for v in voice], dtype=np.float32)
+    first = np.zeros(shard.n, dtype=np.float32)
+    second = np.zeros(shard.n, dtype=np.float32)
+    for i, v in enumerate(voice):
+        if not _PERSON_WORDS.isdisjoint(v):
+            first[i] = len(_FIRST_WORDS.intersection(v))
+            second[i] = len(_SECOND_WORDS.intersection(v))
+    cues["style__first_person"] = first
+    cues["style__second_person"] = second
     cues["style__superlative"] = np.array(
         [len(_SUPERLATIVE.findall(o)) if "est" in o or "most" in o or "least" in o else 0 for o in outside], dtype=np.float32
     )
     # Words in capitals are rare: find candidate sentences (four ASCII
     # capitals in a row) over the joined text, then count only there.
-    raw_text = "\n".join(shard.outside_raw)
-    raw_offsets = np.zeros(shard.n + 1, dtype=np.int64)
-    np.cumsum([len(t) + 1 for t in shard.outside_raw], out=raw_offsets[1:])
-    codes = char_codes(raw_text)
+    codes = shard.raw_codes
     caps = np.zeros(shard.n, dtype=np.float32)
     up = (codes >= 65) & (codes <= 90)
     run4 = np.flatnonzero(up[:-3] & up[1:-2] & up[2:-1] & up[3:]) if len(up) > 3 else np.zeros(0, dtype=np.int64)
-    for i in np.unique(shard.rows_of(run4, raw_offsets)).tolist():
-        caps[i] = len(_CAPS.findall(shard.outside_raw[i]))
+    for i in np.unique(shard.rows_of(run4, shard.raw_offsets)).tolist():
+        caps[i] = len(_CAPS.findall(_blank_spans(shard.sentences[i], shard.states[i].spans)))
     cues["style__capitals"] = caps
-    digit_rows = shard.rows_of(np.flatnonzero(lookup("digit", char_codes(shard.folded_text))))
-    shard.has_digit = shard.count(digit_rows) > 0
+    shard.has_digit = shard.count(shard.rows_of(np.flatnonzero(lookup("digit", shard.codes)))) > 0
     cues["style__numbers"] = shard.has_digit
-    n_words = np.array([max(1, len(t) - t.count("!") - t.count("?")) for t in shard.tokens], dtype=np.float32)
+    shard.words = np.array([len(t) - t.count("!") - t.count("?") for t in shard.tokens], dtype=np.int64)
+    n_words = np.maximum(1, shard.words).astype(np.float32)
     shard.n_words = n_words
     cues["style__words"] = np.log1p(n_words)
 
@@ -467,7 +472,9 @@ def _boilerplate_cues(shard: _Shard, cues: dict) -> None:
     for i in np.flatnonzero(shard.has_digit).tolist():
         time_[i] = _TIME.search(folded[i]) is not None
     cues["bp__time"] = time_
-    cues["bp__url"] = np.array([any(map(f.__contains__, _URL_HINTS)) for f in folded])
+    cues["bp__url"] = np.array(
+        ["@" in f or "www." in f or ".com" in f or ("http" in f and ("http:" in f or "https:" in f)) for f in folded]
+    )
     cues["bp__colon_end"] = shard.colon_end
     cues["bp__question_end"] = question_end & (shard.quoted_share < 0.5)
     cues["bp__words"] = np.log1p(shard.n_words)
@@ -486,15 +493,20 @@ def _boilerplate_cues(shard: _Shard, cues: dict) -> None:
 
 def _title_share(shard: _Shard) -> np.ndarray:
     """Share of a sentence's whitespace-separated words that start with a capital."""
-    codes = char_codes("\n".join(shard.sentences))
-    offsets = np.zeros(shard.n + 1, dtype=np.int64)
-    np.cumsum([len(t) + 1 for t in shard.sentences], out=offsets[1:])
+    codes = shard.raw_codes
     space = lookup("space", codes)
     word_start = ~space & np.concatenate([[True], space[:-1]])
     starts = np.flatnonzero(word_start)
-    words = shard.count(shard.rows_of(starts, offsets))
-    upper = shard.count(shard.rows_of(starts[lookup("upper", codes[starts])], offsets))
+    words = shard.count(shard.rows_of(starts, shard.raw_offsets))
+    upper = shard.count(shard.rows_of(starts[lookup("upper", codes[starts])], shard.raw_offsets))
     return upper / np.maximum(1, words)
+
+
+def _offsets(texts: list[str]) -> np.ndarray:
+    """Start of each text in the texts joined by one-character separators, and the total."""
+    out = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in texts], out=out[1:])
+    return out
 
 
 def _context_cues(shard: _Shard, cues: dict) -> None:
@@ -535,7 +547,6 @@ def _context_cues(shard: _Shard, cues: dict) -> None:
 
 _LEAD = re.compile(r"^[\s\-•*–—▪►·🔵]*")
 _TAIL = 48
-_QUOTE_MARKS = ('"', "”", "’", "'")
 _CLOSING_DOUBLE = ('"', "”")
 _CLOSERS = "\"”’')]"
 _STOPS = (".", "!", "?", "…")
@@ -556,7 +567,7 @@ def _trailing_attribution(folded: str) -> bool:
     >>> _trailing_attribution('he said they would win.')
     False
     """
-    last = max(folded.rfind(q) for q in _QUOTE_MARKS)
+    last = max(folded.rfind('"'), folded.rfind("”"), folded.rfind("’"), folded.rfind("'"))
     if last >= 0 and _TRAILING_WORDS.match(folded, last + 1):
         return True
     return _TRAILING_PRONOUN.search(folded[-_TAIL:]) is not None

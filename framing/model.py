@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -24,7 +23,7 @@ from framing.boilerplate import rule_overrides
 from framing.evidence import evidence_for
 from framing.features import GROUPS, Encoded, build_features, cue_columns, encode
 from framing.lexicon import Lexicon, load_lexicons
-from framing.neighbours import doc_bounds, neighbour_features, neighbour_names
+from framing.neighbours import append_columns, doc_bounds, neighbour_features, neighbour_names
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
 
 _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
@@ -256,7 +255,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     def _with_neighbours(self, Zc, P1, enc: Encoded):
         N = neighbour_features(P1, enc.bounds, enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
-        return sp.hstack([Zc, sp.csr_matrix(N)], format="csr")
+        return append_columns(Zc, N)
 
     def linear_model_(self) -> LogisticRegression:
         """The single fitted linear content model behind the calibration."""

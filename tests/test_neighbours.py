@@ -16,3 +16,19 @@ def test_neighbours_stay_inside_documents():
     assert N[2, :4].tolist() == [0, 0, 0, 0]  # document b starts here
     assert N[1, 8:12].tolist() == P[0].tolist()  # quote opened in sentence 0
     assert N[3, 12:16].tolist() == P[2].tolist()  # article mean without itself
+
+
+def test_append_columns_equals_hstack():
+    import scipy.sparse as sp
+
+    from framing.neighbours import append_columns
+
+    rng = np.random.default_rng(0)
+    Z = sp.random(50, 30, density=0.1, format="csr", random_state=1, dtype=np.float32)
+    Z[3] = 0  # an empty row
+    Z.eliminate_zeros()
+    N = rng.random((50, 4))
+    N[::7] = 0
+    out = append_columns(Z, N)
+    assert (out != sp.hstack([Z, sp.csr_matrix(N)], format="csr")).nnz == 0
+    assert out.shape == (50, 34) and out.has_sorted_indices
