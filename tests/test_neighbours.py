@@ -24,9 +24,9 @@ def test_append_columns_equals_hstack():
     from framing.neighbours import append_columns
 
     rng = np.random.default_rng(0)
-    Z = sp.random(50, 30, density=0.1, format="csr", random_state=1, dtype=np.float32)
-    Z[3] = 0  # an empty row
-    Z.eliminate_zeros()
+    dense = sp.random(50, 30, density=0.1, random_state=1, dtype=np.float32).toarray()
+    dense[3] = 0  # an empty row
+    Z = sp.csr_matrix(dense)
     N = rng.random((50, 4))
     N[::7] = 0
     out = append_columns(Z, N)
