@@ -345,8 +345,8 @@ class Accumulator:
         self._boot = np.zeros((0, 1 + len(CONTENT_LABELS), self.bootstrap))
         # Articles whose replicate sums are not yet in _boot: updating every
         # touched group's replicates costs the same for 500 articles as for
-        # 2,000, so articles are buffered and added in blocks (the block's
-        # weights, 2,048 x 1,000 doubles, bound the extra memory at 16 MiB).
+        # 1,000, so articles are buffered and added in blocks of 1,024 (the
+        # block's weights, 1,024 x 1,000 doubles, are 8 MiB).
         self._pending: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self._pending_articles = 0
         self._terms = _TermCounts()
@@ -422,8 +422,11 @@ class Accumulator:
         member = sparse.csr_matrix(
             (x.ravel(), ((inv[:, None] * k + np.arange(k)).ravel(), np.repeat(rows, k))), shape=(len(local) * k, n)
         )
-        sums = member @ weights
-        self._boot[local] += sums.reshape(len(local), k, -1)
+        # A few groups at a time, so that the temporaries stay small.
+        for a in range(0, len(local), _GROUPS_PER_STEP):
+            b = min(a + _GROUPS_PER_STEP, len(local))
+            sums = member[a * k : b * k] @ weights
+            self._boot[local[a:b]] += sums.reshape(b - a, k, -1)
 
     def _add_terms(self, terms: pd.DataFrame) -> None:
         rows, gids = self._group_ids(terms["source"].tolist(), terms["month"].tolist())
@@ -479,7 +482,8 @@ _LABEL_INDEX = {label: i for i, label in enumerate(CONTENT_LABELS)}
 _TERM_SPACE = 1 << 24
 _COMPACT_ROWS = 1 << 17
 # Articles buffered before their bootstrap replicates are added (see Accumulator).
-_BOOTSTRAP_BLOCK = 2048
+_BOOTSTRAP_BLOCK = WEIGHT_BLOCK
+_GROUPS_PER_STEP = 64
 
 
 class _TermCounts:

@@ -69,6 +69,7 @@ from framing.engines import (
     ShardTask,
     make_engine,
     peak_rss_mib,
+    trim_memory,
     use_system_allocator,
 )
 from framing.errors import ConfigError
@@ -583,6 +584,7 @@ class _Collector:
             self._sentences.write_table(table)
         elif table.num_rows:
             self._sentences.write(to_csv_bytes(table.to_pandas()).split(b"\n", 1)[1])
+        trim_memory()
         self.timings["aggregate"] += t1 - t0
         self.timings["write"] += time.perf_counter() - t1
 

@@ -14,8 +14,10 @@ hashed, so every engine labels with the same model and gives the same output.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -167,6 +169,8 @@ def score_shard(task: ShardTask, spec: ModelSpec) -> ShardResult:
     }
     seconds["total"] = t4 - t0
     worker = {**_worker_info(), "lexicon_dirs": list(lexicon_dirs)}
+    del labeled, table, docs
+    trim_memory()
     return ShardResult(
         task.shard, buf.getvalue(), summary.to_dict(), errors, counts, seconds, worker
     )
@@ -345,6 +349,35 @@ def use_system_allocator() -> None:
     >>> use_system_allocator()  # doctest: +SKIP
     """
     pa.set_memory_pool(pa.system_memory_pool())
+
+
+def trim_memory() -> None:
+    """Hand freed heap memory back to the operating system (glibc only; else nothing).
+
+    Scoring a shard allocates and frees hundreds of megabytes in objects of
+    every size; glibc keeps freed pages in the heap, where fragments of them
+    stay resident, so a long run's resident memory crept up with the number
+    of shards (measured: 415 MiB at 1M sentences against 350 MiB at 100k).
+    ``malloc_trim(0)`` after each shard returns those pages (about 2 ms), as
+    Dask's workers do.
+
+    Examples
+    --------
+    >>> trim_memory()
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> Any:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _glibc() if sys.platform.startswith("linux") else None
 
 
 def _warm(spec: ModelSpec) -> None:
