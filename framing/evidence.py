@@ -205,6 +205,9 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
     picked = _top_per_row(rows[positive], cols[positive], push[positive], n, top)
     term_cues = {j for j, name in enumerate(names) if name.partition("__")[2].startswith(_TERM_CUES)}
     static: dict[int, str] = {}
+    # Term descriptions repeat ("speech verb 'said'"): remember them per
+    # feature and set of hits.
+    described: dict[tuple, str] = {}
     out = []
     for i, label in enumerate(labels):
         if label == BOILERPLATE:
@@ -213,7 +216,10 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
         phrases = []
         for c in picked[i]:
             if c in term_cues:
-                phrases.append(describe_feature(names[c], hits[i]))
+                key = (c, *hits[i])
+                if key not in described:
+                    described[key] = describe_feature(names[c], hits[i])
+                phrases.append(described[key])
             else:
                 if c not in static:
                     static[c] = _static_description(names[c])

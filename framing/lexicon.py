@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 
 import ahocorasick
@@ -107,8 +108,9 @@ class Lexicon:
         # integer arrays; ``term_list[i]`` and ``term_cats[i]`` describe term i.
         self.term_list: tuple[str, ...] = tuple(by_term)
         self.term_cats: tuple[tuple[tuple[str, str], ...], ...] = tuple(tuple(c) for c in by_term.values())
+        self._term_len = np.array([len(t) for t in self.term_list], dtype=np.int64)
         for i, term in enumerate(self.term_list):
-            self._automaton.add_word(term, (i, len(term)))
+            self._automaton.add_word(term, i)
         if by_term:
             self._automaton.make_automaton()
 
@@ -139,13 +141,13 @@ class Lexicon:
         # used: after a longer term fails part-way it skips shorter ones, so
         # "the armed forces of ukraine" lost "armed forces" to an unfinished
         # "the armed forces of ukraine are exhausted".)
-        flat = [x for end, value in self._automaton.iter(folded) for x in (end, *value)]
-        if not flat:
+        # (end, term id) pairs, flattened in C.
+        arr = np.fromiter(chain.from_iterable(self._automaton.iter(folded)), dtype=np.int64).reshape(-1, 2)
+        if not len(arr):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
-        arr = np.array(flat, dtype=np.int64).reshape(-1, 3)
         ends = arr[:, 0] + 1
-        starts = ends - arr[:, 2]
+        starts = ends - self._term_len[arr[:, 1]]
         # A hyphen joins words, so "kremlin" must not match inside "pro-kremlin".
         codes = char_codes(folded) if codes is None else codes
         pos = np.concatenate([starts - 1, ends])

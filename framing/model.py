@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from framing.boilerplate import rule_overrides
 from framing.evidence import evidence_for
 from framing.features import GROUPS, Encoded, build_features, cue_columns, encode
+from framing.gc_pause import gc_paused
 from framing.lexicon import Lexicon, load_lexicons
 from framing.neighbours import append_columns, doc_bounds, neighbour_features, neighbour_names
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
@@ -157,15 +158,17 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         which the batch summaries reuse instead of matching the text again.
         """
         check_is_fitted(self, "content_")
-        enc = self._encode(X)
-        p_bp, p_content, Z = self._predict(enc)
-        labels = self._decide(p_bp, p_content)
-        out = pd.DataFrame(p_content, columns=[f"p_{c}" for c in CONTENT_LABELS])
-        out.insert(0, "label", labels)
-        out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
-        if lexicon_terms:
-            out["terms"] = pd.Series(enc.terms, dtype=object)
-            out["words"] = enc.words
+        # Many small objects, no cycles: see framing.gc_pause.
+        with gc_paused():
+            enc = self._encode(X)
+            p_bp, p_content, Z = self._predict(enc)
+            labels = self._decide(p_bp, p_content)
+            out = pd.DataFrame(p_content, columns=[f"p_{c}" for c in CONTENT_LABELS])
+            out.insert(0, "label", labels)
+            out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
+            if lexicon_terms:
+                out["terms"] = pd.Series(enc.terms, dtype=object)
+                out["words"] = enc.words
         return out
 
     # -- private workers -----------------------------------------------------

@@ -49,9 +49,10 @@ class NgramVectorizer(TfidfVectorizer):
         Column of each token's unigram (-1 if not in the vocabulary), with a
         trailing -1 so that an unknown token (index -1) maps to -1.
     bigram_keys_ : ndarray of int
-        ``first * n_tokens + second`` for every bigram in the vocabulary, sorted.
+        An open-addressing hash table of the vocabulary's bigrams: slot ``s``
+        holds ``first * n_tokens + second`` of one bigram, or -1 if empty.
     bigram_columns_ : ndarray of int
-        The column of each key in ``bigram_keys_``.
+        The column of the bigram in each slot of ``bigram_keys_``.
 
     Examples
     --------
@@ -91,11 +92,9 @@ class NgramVectorizer(TfidfVectorizer):
             else:
                 keys.append(tokens[parts[0]] * len(tokens) + tokens[parts[1]])
                 cols.append(col)
-        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
         self.token_index_ = tokens
         self.unigram_columns_ = unigrams
-        self.bigram_keys_ = np.array(keys, dtype=np.int64)[order]
-        self.bigram_columns_ = np.array(cols, dtype=np.int64)[order]
+        self.bigram_keys_, self.bigram_columns_ = _hash_table(np.array(keys, dtype=np.int64), cols)
 
     def _transform(self, docs: list) -> sp.csr_matrix:
         n, width = len(docs), len(self.vocabulary_)
@@ -107,10 +106,10 @@ class NgramVectorizer(TfidfVectorizer):
         # A bigram is two neighbouring tokens of one sentence, both known.
         pair = (row[:-1] == row[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
         key = ids[:-1][pair] * len(self.token_index_) + ids[1:][pair]
-        pos = np.minimum(np.searchsorted(self.bigram_keys_, key), max(0, len(self.bigram_keys_) - 1))
-        found = self.bigram_keys_[pos] == key if len(self.bigram_keys_) else np.zeros(len(key), dtype=bool)
+        bigram = _lookup(self.bigram_keys_, self.bigram_columns_, key)
+        found = bigram >= 0
         rows = np.concatenate([row[uni >= 0], row[:-1][pair][found]])
-        cols = np.concatenate([uni[uni >= 0], self.bigram_columns_[pos[found]]])
+        cols = np.concatenate([uni[uni >= 0], bigram[found]])
         X = sp.csr_matrix((np.ones(len(rows), dtype=self.dtype), (rows, cols)), shape=(n, width))
         X.sum_duplicates()
         X.sort_indices()
@@ -125,3 +124,43 @@ class NgramVectorizer(TfidfVectorizer):
         if self.norm is not None:
             X = normalize(X, norm=self.norm, copy=False)
         return X
+
+
+# Fibonacci hashing: multiply by 2^64 / golden ratio, keep the top bits.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
+    return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _hash_table(keys: np.ndarray, values: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """An open-addressing table (linear probing, at most a quarter full) of distinct keys."""
+    bits = max(3, int(np.ceil(np.log2(max(1, len(keys)) * 4))))
+    table = np.full(1 << bits, -1, dtype=np.int64)
+    columns = np.full(1 << bits, -1, dtype=np.int64)
+    mask = (1 << bits) - 1
+    for key, slot, value in zip(keys.tolist(), _slots(keys, bits).tolist(), values, strict=True):
+        while table[slot] != -1:
+            slot = (slot + 1) & mask
+        table[slot], columns[slot] = key, value
+    return table, columns
+
+
+def _lookup(table: np.ndarray, columns: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The value of each key in the table (:func:`_hash_table`), -1 where absent.
+
+    All keys probe together; each round moves the unresolved ones to the next
+    slot, and a quarter-full table resolves nearly all of them in one or two.
+    """
+    mask = len(table) - 1
+    slot = _slots(keys, mask.bit_length())
+    out = np.full(len(keys), -1, dtype=np.int64)
+    todo = np.arange(len(keys))
+    while len(todo):
+        held = table[slot[todo]]
+        hit = held == keys[todo]
+        out[todo[hit]] = columns[slot[todo[hit]]]
+        todo = todo[(held != -1) & ~hit]
+        slot[todo] = (slot[todo] + 1) & mask
+    return out

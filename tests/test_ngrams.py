@@ -47,3 +47,17 @@ def test_bigrams_do_not_cross_sentences():
 def test_other_analyzers_use_the_parent_transform():
     vec = NgramVectorizer(min_df=1).fit(["the tyrant ranted", "the war"])
     assert vec.transform(["the tyrant"]).nnz == 2
+
+
+def test_bigram_hash_table_finds_every_key_and_only_those():
+    from framing.ngrams import _hash_table, _lookup
+
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(0, 10**9, 5000))
+    values = list(range(len(keys)))
+    table, columns = _hash_table(keys, values)
+    assert (_lookup(table, columns, keys) == values).all()
+    absent = np.setdiff1d(rng.integers(0, 10**9, 5000), keys)
+    assert (_lookup(table, columns, absent) == -1).all()
+    empty_table, empty_columns = _hash_table(np.zeros(0, dtype=np.int64), [])
+    assert (_lookup(empty_table, empty_columns, keys[:3]) == -1).all()
