@@ -145,6 +145,24 @@ def _static_description(name: str) -> str:
     return _CUE_WORDS.get(cue, cue.replace("_", " "))
 
 
+_NAME_TABLES: dict[int, tuple] = {}
+
+
+def _name_tables(names) -> tuple[np.ndarray, set[int]]:
+    """Which features may be evidence, and which name matched terms; per names array.
+
+    Scoring in shards asks again for every shard with the same array (the
+    model keeps it), so the answer is kept while that array lives.
+    """
+    cached = _NAME_TABLES.get(id(names))
+    if cached is None or cached[0] is not names:
+        informative = np.array([name.split("__", 1)[-1] not in _UNINFORMATIVE for name in names])
+        term_cues = {j for j, name in enumerate(names) if name.partition("__")[2].startswith(_TERM_CUES)}
+        _NAME_TABLES.clear()  # one model at a time is the common case; never grow
+        cached = _NAME_TABLES[id(names)] = (names, informative, term_cues)
+    return cached[1], cached[2]
+
+
 def _top_per_row(rows: np.ndarray, cols: np.ndarray, push: np.ndarray, n: int, top: int) -> list[list[int]]:
     """The columns of the ``top`` largest pushes of each row, strongest first.
 
@@ -193,7 +211,7 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
     """
     Z = sp.csr_matrix(Z)
     n = Z.shape[0]
-    informative = np.array([name.split("__", 1)[-1] not in _UNINFORMATIVE for name in names])
+    informative, term_cues = _name_tables(names)
     target = np.array([class_index.get(label, -1) for label in labels], dtype=np.int64)
     rows = np.repeat(np.arange(n), np.diff(Z.indptr))
     ok = (target[rows] >= 0) & informative[Z.indices]
@@ -203,7 +221,6 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
     # row's entries are one segment and its strongest is a segment maximum.
     positive = push > 0
     picked = _top_per_row(rows[positive], cols[positive], push[positive], n, top)
-    term_cues = {j for j, name in enumerate(names) if name.partition("__")[2].startswith(_TERM_CUES)}
     static: dict[int, str] = {}
     # Term descriptions repeat ("speech verb 'said'"): remember them per
     # feature and set of hits.
