@@ -58,3 +58,15 @@ def test_bad_labels_and_groups_are_rejected(small):
 def test_documents_must_be_contiguous():
     with pytest.raises(ValueError, match="contiguous"):
         documents_of(pd.DataFrame({"doc_id": ["a", "b", "a"], "text": ["x", "y", "z"]}))
+
+
+def test_feature_names_follow_a_refit(small):
+    model = _fit(small, groups=("ngrams", "lexicon"))
+    before = model.feature_names_()
+    assert model.feature_names_() is before  # kept between batches
+    model.set_params(groups=("lexicon", "style")).fit(
+        small[["doc_id", "text", "origin"]], small["label"].to_numpy()
+    )
+    after = model.feature_names_()
+    assert not any(n.startswith("ngrams__") for n in after)
+    assert any(n.startswith("style__") for n in after)
