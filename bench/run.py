@@ -23,7 +23,8 @@ Usage::
     python bench/run.py --quick         # smoke test on a tiny corpus
 
 Writes ``bench/out/results.json``, prints a Markdown table and, in full mode,
-updates the results table in ``bench/README.md``.
+updates the results table in ``bench/README.md`` and in the speed section of
+the project README.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ TARGETS = {"per_core": 15_000, "speedup": 1.7, "memory_ratio": 1.2}
 _WORD = re.compile(r"\w+")
 _TABLE_START = "<!-- results:start -->"
 _TABLE_END = "<!-- results:end -->"
+_SPEED_START = "<!-- speed:start -->"
+_SPEED_END = "<!-- speed:end -->"
 
 
 def _articles() -> list[list[str]]:
@@ -222,15 +225,20 @@ def markdown(results: dict) -> str:
 
 
 def update_readme(table: str) -> None:
-    readme = HERE / "README.md"
-    text = (
-        readme.read_text(encoding="utf-8") if readme.exists() else f"{_TABLE_START}\n{_TABLE_END}\n"
-    )
-    if _TABLE_START not in text:
-        text += f"\n{_TABLE_START}\n{_TABLE_END}\n"
-    head, rest = text.split(_TABLE_START, 1)
-    tail = rest.split(_TABLE_END, 1)[1] if _TABLE_END in rest else ""
-    readme.write_text(f"{head}{_TABLE_START}\n{table}\n{_TABLE_END}{tail}", encoding="utf-8")
+    """Put the table in ``bench/README.md`` and in the project README's speed section."""
+    _replace_block(HERE / "README.md", _TABLE_START, _TABLE_END, table, create=True)
+    _replace_block(ROOT / "README.md", _SPEED_START, _SPEED_END, table, create=False)
+
+
+def _replace_block(readme: Path, start: str, end: str, table: str, create: bool) -> None:
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    if start not in text:
+        if not create:
+            return
+        text += f"\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1] if end in rest else ""
+    readme.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
