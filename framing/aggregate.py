@@ -178,7 +178,7 @@ def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
     width = 3 + n_labels + len(cats)
     n = len(sentences)
     # Articles in order of first appearance; each takes its first row's source and date.
-    doc, doc_ids = pd.factorize(sentences["doc_id"].to_numpy(dtype=object))
+    doc, doc_ids = pd.factorize(sentences["doc_id"].to_numpy(dtype=object), use_na_sentinel=False)
     first = np.unique(doc, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
     published = sentences["published"].to_numpy(dtype=object) if "published" in sentences.columns else None
     months = [month_of(published[i]) if published is not None else "" for i in first.tolist()]
@@ -211,8 +211,10 @@ def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
         sent = np.repeat(content, lengths)
         term, distinct = pd.factorize(np.asarray(list(chain.from_iterable(found)), dtype=object))
         info = _term_info(lexicon, cats)
-        slots = [info[t][0] for t in distinct.tolist()]
-        driver = np.array([info[t][1] for t in distinct.tolist()], dtype=bool)
+        # A term the given lexicon lacks (a model trained with other
+        # lexicons) counts in no category and drives nothing.
+        slots = [info.get(t, _UNKNOWN_TERM)[0] for t in distinct.tolist()]
+        driver = np.array([info.get(t, _UNKNOWN_TERM)[1] for t in distinct.tolist()], dtype=bool)
         n_slots = np.array([len(x) for x in slots], dtype=np.int64)[term]
         flat_slots = np.array([x for t in term.tolist() for x in slots[t]], dtype=np.int64)
         np.add.at(counts, (doc[np.repeat(sent, n_slots)], flat_slots), 1)
@@ -247,7 +249,7 @@ def _summarise(sentences: pd.DataFrame, lexicon: Lexicon) -> Summary:
 
 def _label_slots(labels: np.ndarray) -> np.ndarray:
     """Each label's index in CONTENT_LABELS; -1 for boilerplate."""
-    codes, names = pd.factorize(labels)
+    codes, names = pd.factorize(labels, use_na_sentinel=False)
     slot = {label: i for i, label in enumerate(CONTENT_LABELS)} | {BOILERPLATE: -1}
     unknown = [x for x in names.tolist() if x not in slot]
     if unknown:
@@ -261,6 +263,7 @@ def _terms(lexicon: Lexicon, text: str) -> list[str]:
 
 
 _TERM_INFO: dict[int, tuple[Lexicon, tuple, dict]] = {}
+_UNKNOWN_TERM: tuple[tuple[int, ...], bool] = ((), False)
 
 
 def _term_info(lexicon: Lexicon, cats: list[str]) -> dict[str, tuple[tuple[int, ...], bool]]:
@@ -271,6 +274,8 @@ def _term_info(lexicon: Lexicon, cats: list[str]) -> dict[str, tuple[tuple[int, 
     """
     cached = _TERM_INFO.get(id(lexicon))
     if cached is None or cached[0] is not lexicon or cached[1] != tuple(cats):
+        if len(_TERM_INFO) >= 8:  # as many as load_lexicons keeps; never grow
+            _TERM_INFO.clear()
         cached = _TERM_INFO[id(lexicon)] = (lexicon, tuple(cats), _build_term_info(lexicon, cats))
     return cached[2]
 

@@ -546,7 +546,6 @@ def _context_cues(shard: _Shard, cues: dict) -> None:
 
 
 _LEAD = re.compile(r"^[\s\-•*–—▪►·🔵]*")
-_TAIL = 48
 _CLOSING_DOUBLE = ('"', "”")
 _CLOSERS = "\"”’')]"
 _STOPS = (".", "!", "?", "…")
@@ -556,9 +555,10 @@ _SUPERLATIVE = re.compile(r"\b(?:most|least|[a-z]{3,}est)\b")
 def _trailing_attribution(folded: str) -> bool:
     """Whether a sentence ends with a short attribution after a quote mark or comma.
 
-    Words cannot contain a quote mark, so a match of the first pattern can
-    only start at the last one; both patterns are anchored at the end, so
-    only a short tail is searched for the second.
+    Words and white space contain no quote mark or comma, so a match of
+    either pattern can only start at the last quote mark (or, for the
+    second, the last comma or double quote): each is tried there once
+    instead of being searched for along the sentence.
 
     Examples
     --------
@@ -570,7 +570,8 @@ def _trailing_attribution(folded: str) -> bool:
     last = max(folded.rfind('"'), folded.rfind("”"), folded.rfind("’"), folded.rfind("'"))
     if last >= 0 and _TRAILING_WORDS.match(folded, last + 1):
         return True
-    return _TRAILING_PRONOUN.search(folded[-_TAIL:]) is not None
+    last = max(folded.rfind(","), folded.rfind('"'), folded.rfind("”"))
+    return last >= 0 and _TRAILING_PRONOUN.match(folded, last) is not None
 
 
 def _lead_len(text: str) -> int:

@@ -67,29 +67,37 @@ def char_table(kind: str) -> np.ndarray:
     >>> bool(char_table("upper")[ord("É")])
     True
     """
-    test = {
-        "joining": lambda ch: ch.isalnum() or ch in "_-",
-        "space": str.isspace,
-        "upper": str.isupper,
-        "digit": str.isdecimal,
-    }[kind]
+    test = _CLASS_TESTS[kind]
     return np.array([test(chr(c)) for c in range(0x10000)], dtype=bool)
+
+
+_CLASS_TESTS = {
+    "joining": lambda ch: ch.isalnum() or ch in "_-",
+    "space": str.isspace,
+    "upper": str.isupper,
+    "digit": str.isdecimal,
+}
 
 
 def lookup(kind: str, codes: np.ndarray) -> np.ndarray:
     """Character-class membership of each code point (see :func:`char_table`).
 
-    Code points beyond the Basic Multilingual Plane (emoji, rare scripts)
-    count as outside every class.
+    Code points beyond the Basic Multilingual Plane (emoji, the styled
+    letters and digits of "𝐁𝐑𝐄𝐀𝐊𝐈𝐍𝐆 𝟐𝟎𝟐𝟒") are rare; they are tested one by one
+    with the same ``str`` method.
 
     Examples
     --------
     >>> lookup("joining", char_codes("a -")).tolist()
     [True, False, True]
     """
-    # U+FFFF is a non-character, in no class: clipping to it sends every
-    # code point beyond the plane to False without a second mask.
-    return char_table(kind)[np.minimum(np.asarray(codes), 0xFFFF)]
+    codes = np.asarray(codes)
+    out = char_table(kind)[np.minimum(codes, 0xFFFF)]
+    beyond = np.flatnonzero(codes > 0xFFFF)
+    if len(beyond):
+        test = _CLASS_TESTS[kind]
+        out[beyond] = [test(chr(c)) for c in codes[beyond].tolist()]
+    return out
 
 
 @dataclass

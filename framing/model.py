@@ -278,6 +278,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             cached = self.__dict__["_names_cache"] = (self.features_, names)
         return cached[1]
 
+    def __getstate__(self) -> dict:
+        # The feature-name cache is derived state: a saved model must not
+        # depend on whether it was used before saving.
+        state = dict(super().__getstate__())
+        state.pop("_names_cache", None)
+        return state
+
     def _evidence(self, enc: Encoded, Z, labels, p_bp, top: int) -> list[str]:
         if Z is None:
             return []

@@ -76,6 +76,8 @@ class NgramVectorizer(TfidfVectorizer):
         check_is_fitted(self, "bigram_keys_")
         if self.analyzer is not ngram_tokens:
             return super().transform(raw_documents)
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over token lists expected, string object received.")
         return self._transform(list(raw_documents))
 
     def _index_vocabulary(self) -> None:

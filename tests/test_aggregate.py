@@ -249,3 +249,15 @@ def test_summaries_from_the_encoder_equal_summaries_from_text(lex, seed_texts):
     pd.testing.assert_frame_equal(with_terms.docs, from_text.docs)
     pd.testing.assert_frame_equal(with_terms.terms, from_text.terms)
     assert with_terms.docs["words"].sum() > 1000
+
+
+def test_missing_doc_ids_are_grouped_not_fatal(lex):
+    s = table(
+        [
+            (None, "X", "", "The tyrant ranted.", "editorialising"),
+            (None, "X", "", "Kyiv said so.", "official_claim"),
+            ("b", "X", "", "Troops moved.", "reporting"),
+        ]
+    )
+    docs = summarise(s, lex).docs
+    assert docs["sentences"].tolist() == [2, 1]

@@ -80,3 +80,14 @@ def test_scan_and_match_agree_on_a_seed_article(sky_text):
     starts, ends, ids = lex.scan(text)
     assert [(a, b, lex.term_list[i]) for a, b, i in zip(starts, ends, ids, strict=True)] == [m[:3] for m in lex.match(text)]
     assert len(starts) > 10 and (np.diff(starts) > 0).all() and (starts[1:] >= ends[:-1]).all()
+
+
+def test_character_classes_beyond_the_basic_plane():
+    # Styled letters and digits (U+1D400 and up) are letters and digits, so a
+    # term glued to one is not a whole word.
+    from framing.lexicon import char_codes, lookup
+
+    assert lookup("digit", char_codes("𝟐0a")).tolist() == [True, True, False]
+    assert lookup("upper", char_codes("𝐁b🔥")).tolist() == [True, False, False]
+    lex = load_lexicons()
+    assert "kremlin" not in [m[2] for m in lex.match(fold("𝐤kremlin"))]

@@ -70,3 +70,13 @@ def test_feature_names_follow_a_refit(small):
     after = model.feature_names_()
     assert not any(n.startswith("ngrams__") for n in after)
     assert any(n.startswith("style__") for n in after)
+
+
+def test_saved_model_does_not_depend_on_earlier_use(small, tmp_path):
+    import joblib
+
+    model = _fit(small, groups=("ngrams", "lexicon"))
+    joblib.dump(model, tmp_path / "a.joblib")
+    model.feature_names_()
+    joblib.dump(model, tmp_path / "b.joblib")
+    assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()

@@ -61,3 +61,9 @@ def test_bigram_hash_table_finds_every_key_and_only_those():
     assert (_lookup(table, columns, absent) == -1).all()
     empty_table, empty_columns = _hash_table(np.zeros(0, dtype=np.int64), [])
     assert (_lookup(empty_table, empty_columns, keys[:3]) == -1).all()
+
+
+def test_a_plain_string_is_refused(tokens):
+    vec = NgramVectorizer(**PARAMS).fit(tokens[:200])
+    with pytest.raises(ValueError, match="string object received"):
+        vec.transform("the tyrant ranted")
