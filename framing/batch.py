@@ -272,7 +272,7 @@ def _score(config: ScoreConfig) -> RunResult:
                     side = _write_shard(shards, res, errors, fingerprint)
                     timings["write"] += time.perf_counter() - t0
                     state.record(res)
-                    collector.add(res.shard, side, res.sentences)
+                    collector.add(res.shard, side, res.sentences, res.table)
                     bar.update(res.counts["documents"] + len(res.errors))
                     bar.set_postfix(sentences=f"{state.sentences:,}", refresh=False)
                     del res, side
@@ -555,10 +555,14 @@ class _Collector:
         else:
             self._sentences = pq.ParquetWriter(self.tmp[self.sentences_name], SENTENCE_SCHEMA)
 
-    def add(self, shard: int, side: dict | None = None, sentences: bytes | None = None) -> None:
-        """Shard ``shard`` is committed; its sidecar and Parquet bytes if still in memory."""
+    def add(
+        self, shard: int, side: dict | None = None, sentences: bytes | None = None, table: pa.Table | None = None
+    ) -> None:
+        """Shard ``shard`` is committed; its sidecar and rows (Arrow, else Parquet bytes) if still in memory."""
         if shard == self.next and side is not None:
-            self._fold(side, pq.read_table(pa.BufferReader(sentences), schema=SENTENCE_SCHEMA))
+            if table is None:
+                table = pq.read_table(pa.BufferReader(sentences), schema=SENTENCE_SCHEMA)
+            self._fold(side, table)
             self.next += 1
         else:
             self.ready.add(shard)
