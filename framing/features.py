@@ -229,7 +229,10 @@ def count_words(text: str) -> int:
     >>> count_words("Neo-Nazis! Don't go.")
     3
     """
-    tokens = tokenise(fold(text))
+    return _words_in(tokenise(fold(text)))
+
+
+def _words_in(tokens: list[str]) -> int:
     return len(tokens) - tokens.count("!") - tokens.count("?")
 
 
@@ -286,7 +289,7 @@ class _Shard:
             folded_text=folded_text,
             offsets=offsets,
             stripped=[t.strip() for t in sentences],
-            tokens=[_TOKEN.findall(f) for f in folded],
+            tokens=[tokenise(f) for f in folded],
             states=states,
             outside=[_blank_spans(f, st.spans) if st.spans else f for f, st in zip(folded, states, strict=True)],
             codes=char_codes(folded_text),
@@ -422,7 +425,7 @@ def _style_cues(shard: _Shard, cues: dict) -> None:
     # something was blanked). Distinct person words: one "we" or several
     # says the same thing here.
     voice = [
-        _TOKEN.findall(o) if st.spans and not _PERSON_WORDS.isdisjoint(t) else t
+        tokenise(o) if st.spans and not _PERSON_WORDS.isdisjoint(t) else t
         for o, st, t in zip(outside, shard.states, shard.tokens, strict=True)
     ]
     first = np.zeros(shard.n, dtype=np.float32)
@@ -447,7 +450,7 @@ def _style_cues(shard: _Shard, cues: dict) -> None:
     cues["style__capitals"] = caps
     shard.has_digit = shard.count(shard.rows_of(np.flatnonzero(lookup("digit", shard.codes)))) > 0
     cues["style__numbers"] = shard.has_digit
-    shard.words = np.array([len(t) - t.count("!") - t.count("?") for t in shard.tokens], dtype=np.int64)
+    shard.words = np.array([_words_in(t) for t in shard.tokens], dtype=np.int64)
     n_words = np.maximum(1, shard.words).astype(np.float32)
     shard.n_words = n_words
     cues["style__words"] = np.log1p(n_words)
