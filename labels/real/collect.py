@@ -1,0 +1,174 @@
+"""Collect the real-text corpus from public repositories (maintainer step, needs the mirrors).
+
+Reads each source at a pinned commit from a local git mirror, keeps articles whose
+length the annotators can label whole (8-30 sentences as the segmenter cuts them),
+draws a seeded sample per source, and writes one text file per article plus
+``articles.csv`` with full provenance (repository, commit, path, row).
+
+Usage::
+
+    python labels/real/collect.py --mirrors /work/.mirror
+
+Only the paths named in ``SOURCES`` are read. Reserved evaluation data (the NBC,
+ABC and HuffPost files of r2nery/ukraine-media, SemEval-2025 dev/test documents,
+and the others listed in labels/README.md) is never opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import random
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from framing.sentences import split_spans
+
+HERE = Path(__file__).resolve().parent
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass(frozen=True)
+class CsvSource:
+    key: str
+    outlet: str
+    repo: str
+    commit: str
+    path: str
+    n: int
+
+
+@dataclass(frozen=True)
+class FileSource:
+    key: str
+    outlet: str
+    repo: str
+    commit: str
+    folder: str
+    pattern: str
+    n: int
+    prefer: str = ""
+
+
+UKRAINE_MEDIA = "r2nery/ukraine-media"
+CSV_SOURCES = [
+    CsvSource("rt", "RT", UKRAINE_MEDIA, "6715f014", "data/RT.csv", 60),
+    CsvSource("bbc", "BBC News", UKRAINE_MEDIA, "b5f49aa5", "data/bbc.csv", 50),
+    CsvSource("ap", "Associated Press", UKRAINE_MEDIA, "41d1b800", "scrapersasd.csv", 50),
+    CsvSource("fox", "Fox News", UKRAINE_MEDIA, "ff317d4f", "data_filtered/data_removed/Fox.csv", 45),
+    CsvSource("nyt", "The New York Times", UKRAINE_MEDIA, "ff317d4f", "data_filtered/data_removed/NYT.csv", 35),
+    CsvSource("express", "Daily Express", UKRAINE_MEDIA, "ff317d4f", "data_filtered/data_removed/Express.csv", 30),
+    CsvSource("mirror", "Daily Mirror", UKRAINE_MEDIA, "ff317d4f", "data_filtered/data_removed/Mirror.csv", 25),
+]
+WAR = r"Russia|Ukrain|Putin|Kremlin|Moscow|Kiev|Kyiv"
+FILE_SOURCES = [
+    FileSource("semeval25", "SemEval-2025 T10 web sites (mixed)", "g-assismoraes/irapuarani", "bb4d98b",
+               "data/dez06release/EN/raw-documents", r"EN_UA_.*\.txt$", 75),
+    FileSource("breitbart", "Breitbart", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
+               r"breitbart_.*\.txt$", 12),
+    FileSource("westjournal", "Western Journal", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
+               r"west-journal_.*\.txt$", 12),
+    FileSource("politico", "Politico", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
+               r"politico_.*\.txt$", 10),
+    FileSource("usatoday", "USA Today", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
+               r"usa-today_.*\.txt$", 10),
+    FileSource("washpost", "The Washington Post", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
+               r"wash-post_.*\.txt$", 10),
+]
+MIN_SENTS, MAX_SENTS = 8, 30
+
+
+def _git(mirrors: Path, repo: str, *args: str) -> bytes:
+    gitdir = mirrors / repo.replace("/", "+") / "repo"
+    return subprocess.run(["git", "-C", str(gitdir), *args], check=True, capture_output=True).stdout
+
+
+def _full_commit(mirrors: Path, repo: str, commit: str) -> str:
+    return _git(mirrors, repo, "rev-parse", commit).decode().strip()
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _fits(text: str) -> int:
+    n = len(split_spans(text))
+    return n if MIN_SENTS <= n <= MAX_SENTS else 0
+
+
+def _csv_rows(mirrors: Path, src: CsvSource):
+    raw = _git(mirrors, src.repo, "show", f"{src.commit}:{src.path}").decode("utf-8", "replace")
+    for i, row in enumerate(csv.DictReader(io.StringIO(raw))):
+        title = (row.get("Title") or "").strip()
+        body = (row.get("Text") or "").strip()
+        if not body:
+            continue
+        text = _clean(f"{title}\n\n{body}" if title else body)
+        yield {"row": i, "title": title, "url": (row.get("URL") or "").strip(),
+               "published": (row.get("Date") or "")[:10], "text": text, "path": src.path}
+
+
+def _file_rows(mirrors: Path, src: FileSource):
+    names = _git(mirrors, src.repo, "ls-tree", "--name-only", f"{src.commit}:{src.folder}").decode().split()
+    for name in sorted(names):
+        if not re.search(src.pattern, name):
+            continue
+        path = f"{src.folder}/{name}"
+        text = _clean(_git(mirrors, src.repo, "show", f"{src.commit}:{path}").decode("utf-8", "replace"))
+        if src.prefer and not re.search(src.prefer, text):
+            continue
+        m = re.match(r"[a-z-]+_(\d{4}-\d{2}-\d{2})_", name)
+        yield {"row": "", "title": text.split("\n", 1)[0].strip(), "url": "",
+               "published": m.group(1) if m else "", "text": text, "path": path}
+
+
+def collect(mirrors: Path, out: Path, seed: int = 2026) -> list[dict]:
+    """Draw the sample and write texts; return the article records."""
+    (out / "texts").mkdir(parents=True, exist_ok=True)
+    records: list[dict] = []
+    seen: set[str] = set()
+    for src in [*CSV_SOURCES, *FILE_SOURCES]:
+        rows = _csv_rows(mirrors, src) if isinstance(src, CsvSource) else _file_rows(mirrors, src)
+        pool = []
+        for r in rows:
+            key = hashlib.sha1(r["text"][:400].encode()).hexdigest()
+            if key in seen or not _fits(r["text"]):
+                continue
+            seen.add(key)
+            pool.append(r)
+        random.Random(f"{seed}-{src.key}").shuffle(pool)
+        commit = _full_commit(mirrors, src.repo, src.commit)
+        for r in pool[: src.n]:
+            digest = hashlib.sha1(r["text"].encode()).hexdigest()
+            doc_id = f"r_{src.key}_{digest[:10]}"
+            (out / "texts" / f"{doc_id}.txt").write_text(r["text"], encoding="utf-8")
+            records.append({"doc_id": doc_id, "source": src.outlet, "source_key": src.key,
+                            "published": r["published"], "title": r["title"], "url": r["url"],
+                            "repo": src.repo, "commit": commit, "path": r["path"], "row": r["row"],
+                            "sha1": digest, "origin": "real"})
+        print(f"{src.key}: {min(len(pool), src.n)} of {len(pool)} eligible", file=sys.stderr)
+    with open(out / "articles.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(records[0]))
+        w.writeheader()
+        w.writerows(records)
+    return records
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mirrors", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    recs = collect(args.mirrors, args.out)
+    print(f"{len(recs)} articles", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
