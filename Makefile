@@ -48,7 +48,7 @@ evaluate: $(STAMP)
 	$(BIN)/framing evaluate --out models/evaluation
 
 model: evaluate
-	$(BIN)/framing train --bundle --metrics models/evaluation/metrics.json
+	$(BIN)/python -m framing.train --metrics models/evaluation/metrics.json
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

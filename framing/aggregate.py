@@ -47,6 +47,7 @@ Definitions (also written into ``aggregates.json``):
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import re
@@ -863,4 +864,12 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     >>> to_csv_bytes(pd.DataFrame({"a": ["@x"]}))
     b"a\\n'@x\\n"
     """
-    return csv_safe(frame).to_csv(index=False).encode("utf-8")
+    safe = csv_safe(frame)
+    # The csv module quotes a field for "\n" but not for a bare "\r", which a
+    # reader then takes as a row break: quote every field when one holds it.
+    has_cr = any(
+        safe[c].astype(str).str.contains("\r", regex=False).any()
+        for c in safe.columns
+        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c])
+    )
+    return safe.to_csv(index=False, quoting=csv.QUOTE_ALL if has_cr else csv.QUOTE_MINIMAL).encode("utf-8")

@@ -75,7 +75,13 @@ from framing.engines import (
 from framing.errors import ConfigError
 from framing.inputs import MAX_DOC_CHARS
 from framing.lexicon import load_lexicons
-from framing.persist import ModelIntegrityError, atomic_write_bytes, bundled_model_path, sha256_file
+from framing.persist import (
+    ModelIntegrityError,
+    atomic_write_bytes,
+    bundled_model_path,
+    check_model_file,
+    sha256_file,
+)
 from framing.readers import Columns, InputSpec, Record, Unreadable, check_inputs, iter_records
 from framing.report import Article, render_report
 
@@ -91,9 +97,12 @@ FINAL_OUTPUTS = (
 )
 SHARD_NAME = "part-{:05d}"
 REPORT_ARTICLES = 200
+# Replicates beyond this change no reported digit and cost memory per source.
+MAX_BOOTSTRAP = 100_000
 _SHARD_FILE = re.compile(r"^part-\d{5}\.(parquet|json)$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/](\d{2})(?:[-/](\d{2}))?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,10 @@ class ScoreConfig:
                 raise ConfigError(
                     f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}"
                 )
+        if not 0 <= self.seed < 2**32:
+            raise ConfigError(f"--seed must be between 0 and {2**32 - 1}, got {self.seed}")
+        if self.bootstrap > MAX_BOOTSTRAP:
+            raise ConfigError(f"--bootstrap must be at most {MAX_BOOTSTRAP:,}, got {self.bootstrap:,}")
         if self.report_articles < 0:
             raise ConfigError(f"--report-articles must be 0 or more, got {self.report_articles}")
         if self.format not in ("parquet", "csv"):
@@ -254,29 +267,40 @@ def score(config: ScoreConfig) -> RunResult:
 def _score(config: ScoreConfig) -> RunResult:
     t_start = time.perf_counter()
     specs = check_inputs(config.inputs, config.columns)
+    _check_inputs_outside_outputs(specs, config.out)
     model = _model_spec(config)
     fingerprint = _fingerprint(config, specs, model)
     shards = config.out / "shards"
-    _prepare_out(config.out, shards, config.resume)
+    with contextlib.ExitStack() as stack:
+        # Everything is validated (inputs, model, engine) before anything in
+        # --out changes; the lock keeps a second run from writing there.
+        engine = stack.enter_context(make_engine(config.engine, config.jobs, config.scheduler, model))
+        stack.enter_context(out_lock(config.out))
+        _prepare_out(config.out, shards, config.resume)
+        return _drive(config, specs, model, fingerprint, engine, t_start)
+
+
+def _drive(config, specs, model, fingerprint, engine, t_start) -> RunResult:
+    shards = config.out / "shards"
     timings = Counter()
     state = _DriveState()
     collector = _Collector(config, shards, timings)
     try:
-        with make_engine(config.engine, config.jobs, config.scheduler, model) as engine:
-            workers = engine.workers
-            tasks = _tasks(specs, config, fingerprint, shards, state, timings, collector)
-            with _progress(config.quiet) as bar:
-                for res in engine.map(tasks, model):
-                    t0 = time.perf_counter()
-                    errors = state.driver_errors.pop(res.shard, [])
-                    side = _write_shard(shards, res, errors, fingerprint)
-                    timings["write"] += time.perf_counter() - t0
-                    state.record(res)
-                    collector.add(res.shard, side, res.sentences, res.table)
-                    bar.update(res.counts["documents"] + len(res.errors))
-                    bar.set_postfix(sentences=f"{state.sentences:,}", refresh=False)
-                    del res, side
-                bar.update(state.resumed_docs)
+        workers = engine.workers
+        tasks = _tasks(specs, config, fingerprint, shards, state, timings, collector)
+        with _progress(config.quiet) as bar:
+            for res in engine.map(tasks, model):
+                t0 = time.perf_counter()
+                errors = state.driver_errors.pop(res.shard, [])
+                side = _write_shard(shards, res, errors, fingerprint)
+                timings["write"] += time.perf_counter() - t0
+                state.record(res)
+                collector.add(res.shard, side, res.sentences, res.table)
+                bar.update(res.counts["documents"] + len(res.errors))
+                bar.set_postfix(sentences=f"{state.sentences:,}", refresh=False)
+                del res, side
+            bar.update(state.resumed_docs)
+        engine.close()  # workers' memory is released before the merge and report
         state.scoring_peak_mib = peak_rss_mib()
         aggregates = collector.finish(state.shards)
     except ModelIntegrityError as exc:
@@ -323,7 +347,11 @@ def _model_spec(config: ScoreConfig) -> ModelSpec:
         raise ConfigError(f"model: {exc}") from exc
     if not resolved.is_file():
         raise ConfigError(f"model file not found: {resolved}")
-    return ModelSpec(str(resolved) if path else None, sha256_file(resolved), config.trust_model)
+    try:
+        sha = check_model_file(resolved, trust=config.trust_model)
+    except ModelIntegrityError as exc:
+        raise ConfigError(f"model: {exc}") from exc
+    return ModelSpec(str(resolved) if path else None, sha, config.trust_model)
 
 
 def _fingerprint(config: ScoreConfig, specs: list[InputSpec], model: ModelSpec) -> str:
@@ -338,12 +366,47 @@ def _fingerprint(config: ScoreConfig, specs: list[InputSpec], model: ModelSpec) 
     return sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
+def _check_inputs_outside_outputs(specs: list[InputSpec], out: Path) -> None:
+    owned = {(out / name).resolve() for name in FINAL_OUTPUTS}
+    shards = (out / "shards").resolve()
+    for spec in specs:
+        path = spec.path.resolve()
+        if path in owned or path == shards or path.is_relative_to(shards):
+            raise ConfigError(
+                f"input {spec.path} is one of the files this run writes in --out {out}; "
+                "copy it elsewhere or choose another --out"
+            )
+
+
+@contextlib.contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out`` for one run; refuse a second writer.
+
+    Examples
+    --------
+    >>> with out_lock(Path("/tmp/framing-lock-doc")):
+    ...     pass
+    """
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".framing.lock"
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ConfigError(
+                f"--out {out}: another framing run is writing there; wait for it or choose another folder"
+            ) from exc
+        yield
+    finally:
+        fh.close()
+
+
 def _prepare_out(out: Path, shards: Path, resume: bool) -> None:
+    # Earlier final outputs stay until this run's replace them (see _finish).
     shards.mkdir(parents=True, exist_ok=True)
-    for name in FINAL_OUTPUTS:
-        # A previous run's outputs would mix with this run's if it stops early.
-        with contextlib.suppress(FileNotFoundError):
-            (out / name).unlink()
     for p in list(shards.iterdir()) + list(out.iterdir()):
         stale_tmp = p.name.startswith(".") and p.name.endswith(".tmp")
         if stale_tmp or (not resume and _SHARD_FILE.match(p.name) and p.parent == shards):
@@ -396,7 +459,11 @@ def _validate(rec: Record, state: _DriveState) -> tuple[tuple | None, dict | Non
     )
 
     def fail(reason: str):
-        return None, {"doc_id": shown_id, "where": rec.where, "reason": reason}
+        shown = shown_id
+        if isinstance(shown, str) and _SURROGATE.search(shown):
+            # errors.jsonl is UTF-8: show the bad code point escaped.
+            shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
+        return None, {"doc_id": shown, "where": rec.where, "reason": reason}
 
     if isinstance(rec.text, Unreadable):
         return fail(rec.text.reason)
@@ -423,6 +490,10 @@ def _validate(rec: Record, state: _DriveState) -> tuple[tuple | None, dict | Non
         source = ""
     elif isinstance(source, bool) or not isinstance(source, str | int | float):
         return fail(f"non-text cell in the source column ({type(source).__name__})")
+    for field_name, value in (("doc_id", doc_id), ("source", source), ("text", text)):
+        if isinstance(value, str) and _SURROGATE.search(value):
+            # pyarrow cannot encode a lone surrogate: it would fail the shard.
+            return fail(f"{field_name} holds a lone surrogate (not valid Unicode text)")
     if doc_id in state.seen:
         return fail("duplicate doc_id (the first document with this id was kept)")
     state.seen.add(doc_id)
@@ -682,6 +753,10 @@ def _finish(
         out / "run.json", (json.dumps(run, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     )
     outputs.append("run.json")
+    for name in set(FINAL_OUTPUTS) - set(outputs):
+        # An earlier run's output this run does not make would read as this run's.
+        with contextlib.suppress(FileNotFoundError):
+            (out / name).unlink()
     return RunResult(out, run_counts, aggregates, dict(reasons), outputs)
 
 

@@ -44,8 +44,7 @@ def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train a model from labels/ and/or your own labels")
     p.add_argument("--labels", help="your labeled sentences (.csv/.jsonl/.parquet: doc_id, sent_idx, text, label)")
     p.add_argument("--only-labels", action="store_true", help="train on --labels alone, without the bundled data")
-    p.add_argument("--out", help="model file (.joblib or .skops); default models/framing-<version>.joblib")
-    p.add_argument("--bundle", action="store_true", help="record the result as the verified bundled model")
+    p.add_argument("--out", required=True, help="model file to write (.joblib or .skops); never the bundled model")
     p.add_argument("--metrics", help="metrics.json to put on the model card")
 
 
@@ -92,7 +91,7 @@ def _cmd_train(args) -> int:
     from framing.train import train
 
     metrics = json.loads(open(args.metrics, encoding="utf-8").read()) if args.metrics else None
-    model, path = train(args.labels, include_bundled=not args.only_labels, out=args.out, bundle=args.bundle, metrics=metrics)
+    model, path = train(args.labels, include_bundled=not args.only_labels, out=args.out, metrics=metrics)
     print(f"wrote {path} and its model card")
     return 0
 
@@ -138,9 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, FileNotFoundError, UnicodeDecodeError) as exc:
-        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+    except (ConfigError, OSError, UnicodeDecodeError) as exc:
+        # One line, never a traceback: a refused model, a missing or read-only
+        # path, a full disk.
+        print(f"framing {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ import ctypes
 import io
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,7 +34,7 @@ from framing.aggregate import summarise
 from framing.errors import ConfigError
 from framing.gc_pause import gc_paused
 from framing.lexicon import load_lexicons
-from framing.persist import bundled_model_path, load_model, sha256_file
+from framing.persist import bundled_model_path, load_model_bytes, sha256_bytes
 from framing.pipeline import label_sentences, sentence_table
 from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
 
@@ -109,13 +111,15 @@ def worker_model(spec: ModelSpec) -> Any:
     key = (spec.path, spec.sha256, spec.trust)
     if key not in _MODELS:
         path = spec.resolve()
-        actual = sha256_file(path)
+        # One read: the hash is checked on the bytes that are then loaded.
+        data = Path(path).read_bytes()
+        actual = sha256_bytes(data)
         if actual != spec.sha256:
             raise ConfigError(
                 f"{path}: model on this worker has SHA-256 {actual[:12]}..., the driver's has "
                 f"{spec.sha256[:12]}...; install the same model on every worker"
             )
-        _MODELS[key] = load_model(path, trust=spec.trust)
+        _MODELS[key] = load_model_bytes(data, name=path, expected_sha256=spec.sha256, trust=spec.trust)
     return _MODELS[key]
 
 
@@ -328,7 +332,7 @@ class ProcessEngine(_WindowedEngine):
             max_workers=jobs,
             mp_context=multiprocessing.get_context(method),
             initializer=_warm,
-            initargs=(spec,),
+            initargs=(spec, os.getpid()),
         )
 
     def _submit(self, task: ShardTask, spec: ModelSpec) -> Future:
@@ -385,15 +389,46 @@ def _glibc() -> Any:
 _LIBC = _glibc() if sys.platform.startswith("linux") else None
 
 
-def _warm(spec: ModelSpec) -> None:
+def _warm(spec: ModelSpec, driver_pid: int | None = None) -> None:
     # Load the model before the first task; a failure here is reported by the
     # first task instead, since an initializer error would break the pool
     # without saying why.
+    if driver_pid is not None:
+        _exit_with_driver(driver_pid)
     use_system_allocator()
     try:
         worker_model(spec)
     except Exception:  # noqa: BLE001
         pass
+
+
+def _exit_with_driver(driver_pid: int, interval: float = 0.5) -> threading.Thread:
+    """Watch the driver from a daemon thread; end this worker once it is gone.
+
+    A worker's parent is the forkserver, not the driver, so a killed driver
+    (kill -9) sends no signal: without this the workers, and the forkserver
+    and resource tracker they keep open, outlive it for minutes.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if not _alive(driver_pid):
+                os._exit(1)
+
+    thread = threading.Thread(target=watch, name="framing-driver-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _preload(spec: ModelSpec) -> None:

@@ -354,8 +354,15 @@ def _lexicon_cues(shard: _Shard, lexicon: Lexicon, lexicon_cols: list[str], cues
     shard.promo_terms = shard.count(h_rows[promo])
     # "Read more: ...", "Sign up to ...": furniture leads with its cue.
     shard.promo_at_start = np.zeros(n, dtype=bool)
-    for i, a in zip(h_rows[promo].tolist(), (starts[which][promo] - shard.offsets[h_rows[promo]]).tolist(), strict=True):
-        shard.promo_at_start[i] |= a <= _lead_len(shard.folded[i])
+    promo_rows = h_rows[promo]
+    if len(promo_rows):
+        # Each row's lead is measured once: per hit, a long run of dashes
+        # would be rescanned for every promo term behind it (quadratic).
+        uniq = np.unique(promo_rows)
+        lead = np.zeros(n, dtype=np.int64)
+        lead[uniq] = [_lead_len(shard.folded[i]) for i in uniq.tolist()]
+        offset = starts[which][promo] - shard.offsets[promo_rows]
+        np.logical_or.at(shard.promo_at_start, promo_rows, offset <= lead[promo_rows])
 
     for c in lexicon_cols:
         if c.startswith(("lex_out__", "lex_in__")):

@@ -15,6 +15,7 @@ surfacing from deep inside pandas or scikit-learn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,7 +25,8 @@ DOC_COLUMNS = ("doc_id", "source", "text", "sentences")
 
 # A single document larger than this is almost certainly a mis-read file
 # (a whole archive concatenated), not an article.
-MAX_DOC_CHARS = 20_000_000
+MAX_DOC_CHARS = 5_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InputError(ValueError):
@@ -38,6 +40,8 @@ def _check_text(value: Any, where: str) -> str:
         raise TypeError(f"{where}: text must be a string, got {type(value).__name__}")
     if len(value) > MAX_DOC_CHARS:
         raise InputError(f"{where}: text has {len(value):,} characters (limit {MAX_DOC_CHARS:,})")
+    if _SURROGATE.search(value):
+        raise InputError(f"{where}: text holds a lone surrogate (not valid Unicode text)")
     return value
 
 

@@ -2,18 +2,28 @@
 
 Loading a joblib (pickle) file executes whatever the file says. So:
 
-- the bundled model's SHA-256 is recorded in ``framing/data/bundled_model.json``
-  and checked before the file is opened; a changed file is refused;
+- the bundled model ships inside the package (``framing/models/``) and its
+  SHA-256 is recorded in ``framing/data/bundled_model.json``; the file is read
+  into memory once, the hash is checked on those bytes and the model is
+  unpickled from the same bytes, so swapping the file between check and load
+  cannot smuggle in another pickle;
 - any other joblib file is loaded only with ``trust=True`` (CLI:
   ``--trust-model``);
-- a ``.skops`` file is loaded with skops, which refuses types outside an
-  allow-list (scikit-learn, numpy, scipy and framing's own classes) without
-  running code.
+- a ``.skops`` file is loaded with skops, trusting only the exact type names
+  reviewed in ``framing/data/skops_trusted_types.csv`` (never a module prefix,
+  never a callable such as ``builtins.exec``); anything else needs
+  ``trust=True`` and the error names the untrusted types.
+
+Nothing here writes into the package: :func:`save_model` writes where the
+caller says, and only the maintainer build (``make model``) records a bundled
+model.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -25,12 +35,22 @@ from typing import Any
 import joblib
 
 from framing import __version__
+from framing.errors import ModelIntegrityError
+
+__all__ = ["ModelIntegrityError", "load_model", "load_model_bytes", "save_model"]
 
 MODEL_ENV = "FRAMING_MODEL"
 
 
-class ModelIntegrityError(RuntimeError):
-    """A model file failed verification and was not loaded."""
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes.
+
+    Examples
+    --------
+    >>> sha256_bytes(b"")[:8]
+    'e3b0c442'
+    """
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: str | Path) -> str:
@@ -49,14 +69,14 @@ def sha256_file(path: str | Path) -> str:
 
 
 def models_dir() -> Path:
-    """The ``models/`` folder of the framing checkout.
+    """The package folder that holds the bundled model and its card.
 
     Examples
     --------
     >>> models_dir().name
     'models'
     """
-    return Path(__file__).resolve().parents[1] / "models"
+    return Path(str(resources.files("framing").joinpath("models")))
 
 
 def _record_path() -> Path:
@@ -73,12 +93,12 @@ def bundled_record() -> dict:
     """
     path = _record_path()
     if not path.exists():
-        raise FileNotFoundError(f"no bundled model recorded ({path}); run `make model` (framing train)")
+        raise FileNotFoundError(f"no bundled model recorded ({path}); reinstall framing")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def bundled_model_path() -> Path:
-    """Path of the bundled model file.
+    """Path of the bundled model file inside the installed package.
 
     Examples
     --------
@@ -86,6 +106,25 @@ def bundled_model_path() -> Path:
     '.joblib'
     """
     return models_dir() / bundled_record()["file"]
+
+
+@lru_cache(maxsize=1)
+def skops_trusted_types() -> frozenset[str]:
+    """The exact type names a ``.skops`` file may hold without ``trust=True``.
+
+    Read from ``framing/data/skops_trusted_types.csv``, where each name carries
+    the date and reason of its review.
+
+    Examples
+    --------
+    >>> "framing.model.FramingClassifier" in skops_trusted_types()
+    True
+    >>> any(t.startswith("builtins.") for t in skops_trusted_types())
+    False
+    """
+    path = resources.files("framing").joinpath("data", "skops_trusted_types.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["type"].strip() for row in csv.DictReader(fh) if row["type"].strip())
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -114,44 +153,58 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         raise
 
 
+def model_bytes(model: Any, suffix: str = ".joblib") -> bytes:
+    """Serialise a model as joblib (compressed) or skops bytes.
+
+    Examples
+    --------
+    >>> len(model_bytes({"a": 1})) > 0
+    True
+    """
+    if suffix == ".skops":
+        import skops.io as sio
+
+        return sio.dumps(model)
+    buf = io.BytesIO()
+    joblib.dump(model, buf, compress=3)
+    return buf.getvalue()
+
+
 def save_model(model: Any, path: str | Path) -> str:
     """Write a model as joblib or skops (by extension), atomically; return its SHA-256.
 
+    Refuses to write over the bundled model.
+
     Examples
     --------
-    >>> save_model(model, "models/mine.skops")  # doctest: +SKIP
+    >>> save_model(model, "mine.skops")  # doctest: +SKIP
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        if path.suffix == ".skops":
-            import skops.io as sio
+    if _is_bundled_location(path):
+        raise ModelIntegrityError(
+            f"{path}: refusing to overwrite the bundled model; choose another --out"
+        )
+    data = model_bytes(model, path.suffix)
+    atomic_write_bytes(path, data)
+    return sha256_bytes(data)
 
-            sio.dump(model, tmp)
-        else:
-            joblib.dump(model, tmp, compress=3)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return sha256_file(path)
+
+def _is_bundled_location(path: Path) -> bool:
+    try:
+        return path.resolve().parent == models_dir().resolve()
+    except OSError:
+        return False
 
 
 def record_bundled(path: str | Path, sha256: str) -> None:
-    """Record a model file as the bundled model (file name, hash, version).
+    """Record a model file as the bundled model (maintainer build only).
 
     Examples
     --------
-    >>> record_bundled("models/framing-0.1.0.joblib", "ab12...")  # doctest: +SKIP
+    >>> record_bundled("framing/models/framing-0.1.0.joblib", "ab12...")  # doctest: +SKIP
     """
     record = {"file": Path(path).name, "sha256": sha256, "framing_version": __version__}
     atomic_write_bytes(_record_path(), (json.dumps(record, indent=2) + "\n").encode())
-
-
-def _skops_allowed(types: list[str]) -> list[str]:
-    prefixes = ("sklearn.", "numpy.", "scipy.", "framing.", "builtins.", "collections.")
-    return [t for t in types if not t.startswith(prefixes)]
 
 
 def load_model(path: str | Path | None = None, *, trust: bool = False) -> Any:
@@ -162,15 +215,16 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Any:
     path : path, optional
         A model file. Default: ``$FRAMING_MODEL`` or the bundled model.
     trust : bool, default False
-        Allow loading a joblib file that is not the verified bundled model.
-        Only pass it for files you made yourself.
+        Allow loading a joblib file that is not the verified bundled model, or
+        a skops file with types outside the reviewed list. Only pass it for
+        files you made yourself.
 
     Raises
     ------
     ModelIntegrityError
         The bundled model's hash does not match the record, or a foreign
         joblib file was given without ``trust=True``, or a skops file holds
-        types outside the allow-list.
+        types outside the reviewed list.
 
     Examples
     --------
@@ -180,41 +234,106 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Any:
     """
     if path is None and os.environ.get(MODEL_ENV):
         path = os.environ[MODEL_ENV]
-    if path is None:
-        resolved, expected = bundled_model_path(), bundled_record()["sha256"]
-    else:
-        resolved, expected = Path(path).resolve(), None
-        if not resolved.exists():
-            raise FileNotFoundError(f"model file not found: {resolved}")
-        try:
-            if resolved == bundled_model_path().resolve():
-                expected = bundled_record()["sha256"]
-        except FileNotFoundError:
-            pass
-    return _load_cached(str(resolved), expected, trust, resolved.stat().st_mtime_ns)
+    resolved = bundled_model_path() if path is None else Path(path).resolve()
+    if not resolved.is_file():
+        raise FileNotFoundError(f"model file not found: {resolved}")
+    st = resolved.stat()
+    return _load_cached(str(resolved), trust, st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: str, expected: str | None, trust: bool, _mtime: int) -> Any:
-    p = Path(path)
-    if p.suffix == ".skops":
-        import skops.io as sio
+def _load_cached(path: str, trust: bool, _mtime: int, _size: int) -> Any:
+    # Read once: the hash is checked on the very bytes that are unpickled.
+    data = Path(path).read_bytes()
+    return load_model_bytes(data, name=path, trust=trust)
 
-        unknown = _skops_allowed(sio.get_untrusted_types(file=p))
-        if unknown and not trust:
-            raise ModelIntegrityError(f"{p}: refusing skops file with untrusted types {unknown}")
-        return sio.load(p, trusted=sio.get_untrusted_types(file=p))
-    actual = sha256_file(p)
-    if expected is not None:
-        if actual != expected:
-            raise ModelIntegrityError(
-                f"{p}: SHA-256 {actual[:12]}... does not match the recorded bundled model "
-                f"{expected[:12]}...; the file was changed or replaced. Reinstall framing or "
-                "retrain with `framing train`."
-            )
-    elif not trust:
+
+def load_model_bytes(
+    data: bytes, *, name: str, expected_sha256: str | None = None, trust: bool = False
+) -> Any:
+    """Load a model from bytes already read, after checking them.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole model file.
+    name : str
+        File name for messages; a ``.skops`` suffix selects skops.
+    expected_sha256 : str, optional
+        Refuse bytes with another hash (a worker checking the driver's model).
+    trust : bool, default False
+        As in :func:`load_model`.
+
+    Examples
+    --------
+    >>> data = bundled_model_path().read_bytes()
+    >>> load_model_bytes(data, name="m.joblib").classes_[0]
+    'boilerplate'
+    """
+    actual = sha256_bytes(data)
+    if expected_sha256 is not None and actual != expected_sha256:
         raise ModelIntegrityError(
-            f"{p}: loading a joblib file runs code; it is not the verified bundled model. "
+            f"{name}: SHA-256 {actual[:12]}... is not the expected {expected_sha256[:12]}..."
+        )
+    if name.endswith(".skops"):
+        return _load_skops(data, name, trust)
+    record = bundled_record()
+    if actual == record["sha256"]:
+        return joblib.load(io.BytesIO(data))
+    if _is_bundled_location(Path(name)):
+        raise ModelIntegrityError(
+            f"{name}: SHA-256 {actual[:12]}... does not match the recorded bundled model "
+            f"{record['sha256'][:12]}...; the file was changed or replaced. Reinstall framing."
+        )
+    if not trust:
+        raise ModelIntegrityError(
+            f"{name}: loading a joblib file runs code; it is not the verified bundled model. "
             "Pass trust=True (CLI: --trust-model) only for a file you made, or use a .skops file."
         )
-    return joblib.load(p)
+    return joblib.load(io.BytesIO(data))
+
+
+def check_model_file(path: str | Path, *, trust: bool = False) -> str:
+    """Check, without loading it, that a model file would load; return its SHA-256.
+
+    Lets a batch job refuse a model before it touches any output.
+
+    Examples
+    --------
+    >>> check_model_file(bundled_model_path()) == bundled_record()["sha256"]
+    True
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    sha = sha256_bytes(data)
+    if path.suffix == ".skops":
+        import skops.io as sio
+
+        unknown = sorted(set(sio.get_untrusted_types(data=data)) - skops_trusted_types())
+        if unknown and not trust:
+            raise ModelIntegrityError(
+                f"{path}: refusing skops file with types outside framing's reviewed list: "
+                f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
+            )
+    elif sha != bundled_record()["sha256"] and not trust:
+        if _is_bundled_location(path.resolve()):
+            raise ModelIntegrityError(f"{path}: does not match the recorded bundled model; reinstall framing")
+        raise ModelIntegrityError(
+            f"{path}: loading a joblib file runs code; it is not the verified bundled model. "
+            "Pass trust=True (CLI: --trust-model) only for a file you made, or use a .skops file."
+        )
+    return sha
+
+
+def _load_skops(data: bytes, name: str, trust: bool) -> Any:
+    import skops.io as sio
+
+    untrusted = sio.get_untrusted_types(data=data)
+    reviewed = skops_trusted_types()
+    unknown = sorted(t for t in untrusted if t not in reviewed)
+    if unknown and not trust:
+        raise ModelIntegrityError(
+            f"{name}: refusing skops file with types outside framing's reviewed list: "
+            f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
+        )
+    return sio.loads(data, trusted=untrusted if trust else [t for t in untrusted if t in reviewed])

@@ -188,17 +188,15 @@ def _jsonl_columns(path: Path) -> set[str]:
     # Lines may differ in keys; the first object stands for the file, and a
     # later line without the text field is a per-document error.
     with path.open(encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
+        for line in fh:
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ConfigError(f"{path}, line {n}: not JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict):
-                raise ConfigError(f"{path}, line {n}: expected a JSON object per line")
-            return set(obj)
-    raise ConfigError(f"{path}: empty JSONL file")
+            obj = _json_object(line)
+            # A bad line is a per-document error wherever it stands (the
+            # reader reports it); the first good object names the columns.
+            if isinstance(obj, dict):
+                return set(obj)
+    raise ConfigError(f"{path}: no line holds a JSON object")
 
 
 def _parquet_columns(path: Path) -> set[str]:
@@ -247,6 +245,10 @@ def _check_folder_file(folder: Path, name: str, manifest: Path) -> None:
         raise ConfigError(f"{manifest}: file entry {name!r} must be a name inside {folder}")
     if not file.is_file():
         raise ConfigError(f"{manifest}: listed file not found: {file}")
+    # A symlink (to a file, or a linked subfolder) must not lead outside the
+    # corpus folder: its target's text would land in the outputs.
+    if not file.resolve().is_relative_to(folder.resolve()):
+        raise ConfigError(f"{file}: resolves outside {folder} ({file.resolve()}); refusing to read it")
     if not os.access(file, os.R_OK):
         raise ConfigError(f"{file}: file is not readable")
     _check_utf8(file)
@@ -337,14 +339,10 @@ def _iter_jsonl(spec: InputSpec, columns: Columns) -> Iterator[Record]:
             if not line.strip():
                 continue
             where = f"{spec.path}, line {n}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
+            obj = _json_object(line)
+            if isinstance(obj, Unreadable):
                 # One bad line is one failed document, not a failed job.
-                yield Record(None, None, None, Unreadable(f"not JSON ({exc.msg})"), where)
-                continue
-            if not isinstance(obj, dict):
-                yield Record(None, None, None, Unreadable("line is not a JSON object"), where)
+                yield Record(None, None, None, obj, where)
                 continue
             yield Record(
                 obj.get(columns.doc_id, f"{name}:{n}"),
@@ -353,6 +351,21 @@ def _iter_jsonl(spec: InputSpec, columns: Columns) -> Iterator[Record]:
                 obj.get(columns.text, Unreadable(f"no field {columns.text!r}")),
                 where,
             )
+
+
+def _json_object(line: str) -> dict | Unreadable:
+    """Parse one JSONL line; any failure is a reason, never an exception."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Unreadable(f"not JSON ({exc.msg})")
+    except RecursionError:
+        return Unreadable("not JSON (nested too deeply)")
+    except ValueError as exc:  # e.g. an integer past Python's digit limit
+        return Unreadable(f"not JSON ({_first_line(exc)})")
+    if not isinstance(obj, dict):
+        return Unreadable("line is not a JSON object")
+    return obj
 
 
 def _iter_parquet(spec: InputSpec, columns: Columns) -> Iterator[Record]:

@@ -14,7 +14,14 @@ import pandas as pd
 from framing import __version__
 from framing.corpus import load_corpus, load_user_labels
 from framing.model import FramingClassifier
-from framing.persist import atomic_write_bytes, models_dir, record_bundled, save_model
+from framing.persist import (
+    atomic_write_bytes,
+    model_bytes,
+    models_dir,
+    record_bundled,
+    save_model,
+    sha256_bytes,
+)
 
 
 def data_hash(frame: pd.DataFrame) -> str:
@@ -100,7 +107,6 @@ def train(
     include_bundled: bool = True,
     labels_dir: str | Path | None = None,
     out: str | Path | None = None,
-    bundle: bool = False,
     metrics: dict | None = None,
     **params: Any,
 ) -> tuple[FramingClassifier, Path]:
@@ -115,11 +121,10 @@ def train(
         Also train on the bundled seeds and authored corpus.
     labels_dir : path, optional
         A folder laid out like ``labels/`` to use instead of the bundled one.
-    out : path, optional
-        Model file; default ``models/framing-<version>.joblib``. A ``.skops``
-        suffix writes the safe skops format.
-    bundle : bool, default False
-        Record the written file as the verified bundled model.
+    out : path
+        Model file to write (required: training never writes into the
+        installed package, and the bundled model is refused as a target). A
+        ``.skops`` suffix writes the safe skops format.
     metrics : dict, optional
         Evaluation results (``metrics.json``) to put on the model card.
     **params
@@ -133,18 +138,24 @@ def train(
     --------
     >>> model, path = train(out="/tmp/framing-test.joblib")  # doctest: +SKIP
     """
+    if out is None:
+        raise ValueError("train: out= is required (a model file outside the framing package)")
     data = training_data(labels, labels_dir=labels_dir, include_bundled=include_bundled)
+    model, card = _fit_with_card(data, params, metrics)
+    path = Path(out)
+    card["sha256"] = save_model(model, path)
+    card["model_file"] = path.name
+    write_card(path, card)
+    return model, path
+
+
+def _fit_with_card(data: pd.DataFrame, params: dict, metrics: dict | None) -> tuple[FramingClassifier, dict]:
     t0 = time.perf_counter()
     model = fit_model(data, **params)
-    seconds = time.perf_counter() - t0
-    path = Path(out) if out else models_dir() / f"framing-{__version__}.joblib"
-    sha = save_model(model, path)
-    if bundle:
-        record_bundled(path, sha)
     card = {
-        "model_file": path.name,
-        "sha256": sha,
-        "trained_at_seconds": round(seconds, 2),
+        "model_file": None,
+        "sha256": None,
+        "trained_at_seconds": round(time.perf_counter() - t0, 2),
         "data_sha256": data_hash(data),
         "rows": int(len(data)),
         "label_distribution": {
@@ -156,8 +167,30 @@ def train(
     }
     if metrics is not None:
         card["metrics"] = metrics
+    return model, card
+
+
+def build_bundled(metrics: dict | None = None) -> Path:
+    """Maintainer build (``make model``): retrain the bundled model inside a source checkout.
+
+    Refuses to run in an installed package, so no user command rewrites the
+    model that ships with framing.
+
+    Examples
+    --------
+    >>> build_bundled()  # doctest: +SKIP
+    """
+    target = models_dir()
+    if not (target.parents[1] / "pyproject.toml").is_file():
+        raise RuntimeError(f"{target}: not a framing source checkout; the bundled model is rebuilt by `make model`")
+    model, card = _fit_with_card(training_data(), {}, metrics)
+    path = target / f"framing-{__version__}.joblib"
+    data = model_bytes(model)
+    atomic_write_bytes(path, data)
+    card["sha256"], card["model_file"] = sha256_bytes(data), path.name
+    record_bundled(path, card["sha256"])
     write_card(path, card)
-    return model, path
+    return path
 
 
 def write_card(model_path: Path, card: dict) -> None:
@@ -172,3 +205,17 @@ def write_card(model_path: Path, card: dict) -> None:
     base = model_path.with_suffix("")
     atomic_write_bytes(base.with_name(base.name + ".card.json"), (json.dumps(card, indent=2, default=str) + "\n").encode())
     atomic_write_bytes(base.with_name(base.name + ".card.md"), render_card(card).encode())
+
+
+def _main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Maintainer build of the bundled model (make model).")
+    ap.add_argument("--metrics", help="metrics.json to put on the model card")
+    args = ap.parse_args()
+    metrics = json.loads(Path(args.metrics).read_text(encoding="utf-8")) if args.metrics else None
+    print(build_bundled(metrics))
+
+
+if __name__ == "__main__":
+    _main()

@@ -109,8 +109,8 @@ def test_parquet_streams_in_batches(tmp_path, monkeypatch):
     [
         ("in.csv", b"", "empty CSV"),
         ("in.csv", b"doc_id,body\n1,x\n", "no column 'text'"),
-        ("in.jsonl", b"", "empty JSONL"),
-        ("in.jsonl", b"{oops\n", "not JSON"),
+        ("in.jsonl", b"", "no line holds a JSON object"),
+        ("in.jsonl", b"{oops\n", "no line holds a JSON object"),
         ("in.jsonl", b'{"doc_id": 1}\n', "no column 'text'"),
         ("in.jsonl", b'{"text": "caf\xe9"}\n', "not valid UTF-8"),
         ("in.parquet", b"garbage", "not a readable Parquet"),
