@@ -47,12 +47,27 @@ def read_table(path: str | Path) -> pd.DataFrame:
     'doc_id'
     """
     path = Path(path)
+    try:
+        return _read_table(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{path}: cannot read table ({first})") from exc
+
+
+def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return pd.read_csv(path, dtype={"doc_id": str}, keep_default_na=False)
     if suffix in (".jsonl", ".ndjson"):
+        rows = []
         with path.open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh if line.strip()]
+            for n, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except (ValueError, RecursionError) as exc:
+                    raise ValueError(f"{path}, line {n}: not JSON ({exc})") from exc
         frame = pd.DataFrame(rows)
         if "doc_id" in frame:
             frame["doc_id"] = frame["doc_id"].astype(str)

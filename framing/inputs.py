@@ -56,7 +56,11 @@ def _check_sentences(value: Any, where: str) -> list[str]:
 
 def _doc_id(value: Any, i: int) -> str:
     if value is None or (isinstance(value, float) and value != value):
-        return str(i)
+        # Not str(i): row 1 without an id would clash with a real id 1.
+        return f"row-{i}"
+    if isinstance(value, float) and value.is_integer():
+        # Integer ids with one missing value arrive as floats (pandas upcasts).
+        return str(int(value))
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise TypeError(f"row {i}: doc_id must be a string or an integer, got {type(value).__name__}")
     return str(value)

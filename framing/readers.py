@@ -18,6 +18,7 @@ document is scored:
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -310,26 +311,59 @@ def _iter_folder(spec: InputSpec, columns: Columns) -> Iterator[Record]:
 
 
 def _iter_csv(spec: InputSpec, columns: Columns) -> Iterator[Record]:
-    wanted = [
-        c for c in (columns.doc_id, columns.source, columns.date, columns.text) if c in spec.present
-    ]
+    # All columns are read (not usecols) so that a row with extra fields is a
+    # parser error instead of being cut silently; such a file is then read
+    # again row by row, and each bad row becomes one document's error.
     reader = pd.read_csv(
-        spec.path,
-        usecols=list(dict.fromkeys(wanted)),
-        dtype=str,
-        keep_default_na=False,
-        encoding="utf-8-sig",
-        chunksize=BLOCK_ROWS,
+        spec.path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=BLOCK_ROWS
     )
     row = 0
     try:
         for block in reader:
-            yield from _block_records(block.to_dict("list"), len(block), row, spec, columns)
+            wanted = (columns.doc_id, columns.source, columns.date, columns.text)
+            cols = {c: block[c].tolist() for c in wanted if c in block.columns}
+            yield from _block_records(cols, len(block), row, spec, columns)
             row += len(block)
     except pd.errors.ParserError as exc:
-        raise ConfigError(
-            f"{spec.path}: malformed CSV after row {row} ({_first_line(exc)})"
-        ) from exc
+        yield from _iter_csv_rows(spec, columns, row, "EOF inside string" in str(exc))
+
+
+def _iter_csv_rows(spec: InputSpec, columns: Columns, skip: int, eof_in_quote: bool) -> Iterator[Record]:
+    """The slow path for a malformed CSV: Python's csv module, one row at a time."""
+    with spec.path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        records = []
+        line = reader.line_num
+        for i, fields in enumerate(reader, start=1):
+            first_line, line = line + 1, reader.line_num
+            if i <= skip:
+                continue
+            where = f"{spec.path}, row {i} (line {first_line})"
+            if len(fields) != len(header):
+                bad = Unreadable(f"{len(fields)} fields where the header has {len(header)}")
+                records.append(Record(None, None, None, bad, where))
+                continue
+            cell = dict(zip(header, fields, strict=True))
+            records.append(
+                Record(
+                    cell.get(columns.doc_id, f"{spec.path.name}:{i}"),
+                    cell.get(columns.source),
+                    cell.get(columns.date),
+                    cell.get(columns.text),
+                    where,
+                )
+            )
+            if len(records) >= BLOCK_ROWS:
+                yield from records[:-1]
+                records = records[-1:]
+        if records and eof_in_quote and line > first_line:
+            # The last row swallowed the rest of the file inside a quote.
+            last = records.pop()
+            records.append(Record(None, None, None, Unreadable(
+                f"a quote opened in this row never closes (runs to the end of the file at line {line})"
+            ), last.where))
+        yield from records
 
 
 def _iter_jsonl(spec: InputSpec, columns: Columns) -> Iterator[Record]:

@@ -242,3 +242,36 @@ def _descendants(pid: int) -> list[int]:
         found += sorted(kids)
         frontier = kids
     return found
+
+
+def test_malformed_csv_rows_are_per_document_errors(tmp_path, capsys):
+    stray = tmp_path / "stray.csv"
+    stray.write_text(
+        "doc_id,source,text\n1,A,Putin said so.\n2,A,Kyiv denied it.\n3,A,It rained.\n"
+        '4,A,"Bad quote here,x\n5,A,Fine again.\n',
+        encoding="utf-8",
+    )
+    rc, err = _score(tmp_path, capsys, [stray], tmp_path / "a")
+    assert rc == 1 and "never closes" in err
+    assert set(pd.read_parquet(tmp_path / "a" / "sentences.parquet")["doc_id"]) == {"1", "2", "3"}
+    extra = tmp_path / "extra.csv"
+    extra.write_text("doc_id,source,text\n1,A,Putin said so.\n2,A,Kyiv, denied it.\n3,A,Fine.\n", encoding="utf-8")
+    rc, err = _score(tmp_path, capsys, [extra], tmp_path / "b")
+    assert rc == 1 and "4 fields where the header has 3" in err
+    errors = (tmp_path / "b" / "errors.jsonl").read_text()
+    assert "row 2" in errors
+
+
+def test_integer_ids_with_a_gap_keep_their_values():
+    frame = pd.DataFrame({"doc_id": [1, None, 3], "source": ["A"] * 3, "text": ["Putin spoke."] * 3})
+    out = framing.classify(frame)
+    assert {"1", "3"} <= set(out["doc_id"].astype(str))
+
+
+def test_bad_labels_file_names_the_file(tmp_path):
+    from framing.corpus import load_user_labels
+
+    path = tmp_path / "mine.csv"
+    path.write_text('doc_id,sent_idx,text,label\n1,0,"ok",reporting\n1,1,"bad,row",x,y\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="mine.csv"):
+        load_user_labels(path)
