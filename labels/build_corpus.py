@@ -8,7 +8,9 @@ Run from the repository root: ``python labels/build_corpus.py``.
 - ``authored/pilot.jsonl``: the shared pilot corpus (``../shared``) with the
   reviewed corrections (``annotation/pilot_corrections.csv``) applied, exact
   near-duplicates removed, and the common authored fields added.
-- ``documents.csv``: one row per document, seeds (origin=real) and authored.
+- ``documents.csv``: one row per document: seeds and the real corpus
+  (origin=real) and authored.
+- ``real/sentences.csv`` and ``real/agreement.json``: see ``real/build_real.py``.
 """
 
 from __future__ import annotations
@@ -109,6 +111,9 @@ def build_documents() -> None:
             docs.append({"doc_id": doc_id, "source": r["source"], "published": r.get("published", ""),
                          "origin": "authored", "style": r["style"], "topic": r.get("topic", ""),
                          "file": f"authored/{path.name}"})
+    for r in csv.DictReader((HERE / "real/articles.csv").open(encoding="utf-8")):
+        docs.append({"doc_id": r["doc_id"], "source": r["source"], "published": r["published"],
+                     "origin": "real", "style": "", "topic": "", "file": f"real/texts/{r['doc_id']}.txt"})
     with (HERE / "documents.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["doc_id", "source", "published", "origin", "style", "topic", "file"])
         w.writeheader()
@@ -116,7 +121,15 @@ def build_documents() -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(HERE / "real"))
+    from build_real import build as build_real
+
     build_seed_sentences()
     build_pilot()
     build_documents()
-    print("rebuilt sentences.csv, authored/pilot.jsonl, documents.csv")
+    report = build_real()
+    print("rebuilt sentences.csv, authored/pilot.jsonl, documents.csv, real/sentences.csv, real/agreement.json")
+    print(f"real corpus: kappa {report['kappa']} over {report['sentences']} double-labeled sentences; "
+          f"{report['unresolved_disagreements']} disagreements not adjudicated")
