@@ -54,8 +54,11 @@ def render_card(card: dict) -> str:
         "",
         "## Limits",
         "",
-        "- The real evaluation set is five articles from four UK outlets (2022); intervals are wide.",
-        "- Most training text is authored by the team (marked `authored`), not real reporting.",
+        "- Real text: the seed articles and the real corpus (labels/real/), labeled by AI annotators under"
+        " LABELING.md with a blind second pass on a third of it; the headline holds out whole outlets.",
+        "- Outlets in the real corpus are mostly English-language Western, Russian state and pro-Kremlin"
+        " web sites, 2015-2024; scores on other registers and periods may differ.",
+        "- About a third of the training text is authored by the team (marked `authored`), not real reporting.",
         "- English only; other languages get labels but they are not meaningful.",
         "",
     ]

@@ -104,6 +104,25 @@ def load_seed_sentences(labels_dir: str | Path | None = None) -> pd.DataFrame:
     return out.sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
 
 
+def load_real_sentences(labels_dir: str | Path | None = None) -> pd.DataFrame:
+    """Gold sentences of every real article: the seeds and the real corpus (``labels/real/``).
+
+    Examples
+    --------
+    >>> load_real_sentences()["source"].nunique() >= 10
+    True
+    """
+    labels_dir = Path(labels_dir or default_labels_dir())
+    parts = [load_seed_sentences(labels_dir)]
+    path = labels_dir / "real" / "sentences.csv"
+    if path.exists():
+        sents = read_table(path)
+        docs = load_documents(labels_dir)[["doc_id", "source", "style"]]
+        parts.append(sents.merge(docs, on="doc_id", how="left", validate="many_to_one"))
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
+
+
 def load_authored_sentences(labels_dir: str | Path | None = None) -> pd.DataFrame:
     """Every authored sentence, in article order.
 
@@ -121,7 +140,7 @@ def load_authored_sentences(labels_dir: str | Path | None = None) -> pd.DataFram
 
 
 def load_corpus(labels_dir: str | Path | None = None, *, include_authored: bool = True) -> pd.DataFrame:
-    """Seed gold sentences plus (optionally) the authored corpus, one table.
+    """Every real gold sentence (seeds and real corpus) plus (optionally) the authored corpus.
 
     Examples
     --------
@@ -129,7 +148,7 @@ def load_corpus(labels_dir: str | Path | None = None, *, include_authored: bool 
     >>> sorted(corpus["origin"].unique())
     ['authored', 'real']
     """
-    parts = [load_seed_sentences(labels_dir)]
+    parts = [load_real_sentences(labels_dir)]
     if include_authored:
         parts.append(load_authored_sentences(labels_dir))
     frame = pd.concat([p[list(SENTENCE_COLUMNS)] for p in parts], ignore_index=True)

@@ -62,6 +62,8 @@ _SECOND_WORDS = frozenset("you your yours".split())
 _PERSON_WORDS = _FIRST_WORDS | _SECOND_WORDS
 _NON_LEXICON = ("speech_verbs", "source_nouns", "boilerplate")
 _PROPAGANDA = "propaganda"
+# Actor categories (actor_<party>): who speaks, so the speaker's party is a cue.
+_ACTOR = "actor_"
 
 
 @dataclass
@@ -109,6 +111,7 @@ def cue_columns(lexicon: Lexicon) -> dict[str, list[str]]:
             "attr__quoted_share",
             "attr__has_quote",
             "attr__whole_quote",
+            *(f"attr__speaks_{c[len(_ACTOR):]}" for c in lexicon.categories if c.startswith(_ACTOR)),
         ],
         "style": [
             "style__exclamation",
@@ -351,6 +354,13 @@ def _lexicon_cues(shard: _Shard, lexicon: Lexicon, lexicon_cols: list[str], cues
     speech, source, promo = (is_cat.get(c, none) for c in ("speech_verbs", "source_nouns", "boilerplate"))
     shard.speech = cues["attr__speech_verb"] = shard.count(h_rows[speech & ~h_inside])
     cues["attr__source_noun"] = shard.count(h_rows[source & ~h_inside])
+    # A party's actor named outside the quotation of a sentence that reports
+    # speech: the sentence relays that party's words.
+    relays = (shard.speech > 0) | (shard.count(h_rows[source & ~h_inside]) > 0)
+    for c in names:
+        if c.startswith(_ACTOR):
+            named = shard.count(h_rows[is_cat[c] & ~h_inside]) > 0
+            cues[f"attr__speaks_{c[len(_ACTOR):]}"] = named & relays
     shard.promo_terms = shard.count(h_rows[promo])
     # "Read more: ...", "Sign up to ...": furniture leads with its cue.
     shard.promo_at_start = np.zeros(n, dtype=bool)

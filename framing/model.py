@@ -28,6 +28,8 @@ from framing.neighbours import append_columns, doc_bounds, neighbour_features, n
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
 
 _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
+# Where a sentence stands on the page, not what it says (see _without_position_alone).
+_POSITION_FEATURES = ("context__ctx__position", "context__ctx__first", "context__ctx__last", "boilerplate__bp__from_end")
 
 
 def documents_of(X: pd.DataFrame) -> list[list[str]]:
@@ -194,6 +196,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         is_bp = y == BOILERPLATE
         self.boilerplate_ = LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=3000)
         self.boilerplate_.fit(Z[:, self.boilerplate_columns_], is_bp, sample_weight=weights)
+        bp_names = names[self.boilerplate_columns_]
+        self.position_columns_ = np.flatnonzero(np.isin(bp_names, _POSITION_FEATURES))
+        # Where a typical content sentence sits: what position is replaced by
+        # when asking whether position alone makes a sentence furniture.
+        Zpos = Z[:, self.boilerplate_columns_][:, self.position_columns_]
+        self.position_neutral_ = np.asarray(np.median(Zpos[~is_bp].toarray(), axis=0)).ravel()
         content = ~is_bp
         Zc = Z[:, self.content_columns_]
         if self._stacked():
@@ -217,7 +225,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if len(frame) == 0:
             return np.zeros(0), np.zeros((0, len(CONTENT_LABELS))), None
         Z = self.features_.transform(frame).tocsr()
-        p_bp = self.boilerplate_.predict_proba(Z[:, self.boilerplate_columns_])[:, 1]
+        Zb = Z[:, self.boilerplate_columns_]
+        p_bp = self._without_position_alone(Zb, self.boilerplate_.predict_proba(Zb)[:, 1])
         force_bp, force_content = rule_overrides(enc.cues)
         p_bp = np.where(force_bp, np.maximum(p_bp, 0.99), np.where(force_content, np.minimum(p_bp, 0.01), p_bp))
         Zc = Z[:, self.content_columns_]
@@ -226,6 +235,29 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             Zc = self._with_neighbours(Zc, P1, enc)
         p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
         return p_bp, p_content, Zc
+
+    def _without_position_alone(self, Zb, p_bp: np.ndarray) -> np.ndarray:
+        """Furniture needs a cue besides its place on the page.
+
+        For rows the detector calls boilerplate, the detector is asked again
+        with the position features (first, last, distance from the end,
+        relative position) set to where a typical content sentence sits; a
+        row that is furniture only because of where it stands stays content.
+        The detector is linear, so this is a shift of its logit.
+        """
+        cols = getattr(self, "position_columns_", None)
+        if cols is None or not len(cols):
+            return p_bp
+        hi = np.flatnonzero(p_bp >= 0.5)
+        if not len(hi):
+            return p_bp
+        coef = self.boilerplate_.coef_[0, cols]
+        x = Zb[hi][:, cols].toarray()
+        logit = np.log(p_bp[hi]) - np.log1p(-np.minimum(p_bp[hi], 1 - 1e-12))
+        free = 1.0 / (1.0 + np.exp(-(logit + (self.position_neutral_ - x) @ coef)))
+        out = p_bp.copy()
+        out[hi] = np.minimum(p_bp[hi], free)
+        return out
 
     def _decide(self, p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
         if len(p_bp) == 0:

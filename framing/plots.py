@@ -12,10 +12,10 @@ Label colours match ``report.html``.
 
 Examples
 --------
->>> m = {"real_loao": {"confusion": {"labels": ["reporting", "official_claim"],
+>>> m = {"real_looo": {"confusion": {"labels": ["reporting", "official_claim"],
 ...                                  "matrix": [[5, 1], [2, 7]]}}}
 >>> confusion_plot(m).axes[0].get_title()
-'real_loao: leave-one-article-out (n=15)'
+'real_looo: leave-one-outlet-out (n=15)'
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ HIGHLIGHT_COLORS: dict[str, str] = {
 """Background of a highlighted sentence of each label (as in ``report.html``)."""
 
 RUN_NAMES: dict[str, str] = {
-    "real_loao": "leave-one-article-out",
-    "real_loso": "leave-one-source-out",
+    "real_looo": "leave-one-outlet-out",
+    "real_by_article": "10-fold by article",
     "authored_cv": "authored, 5-fold by article",
 }
 """What each evaluation run of ``metrics.json`` is."""
@@ -111,7 +111,7 @@ def _finite(x: Any) -> bool:
 # ---------------------------------------------------------------- evaluation
 
 
-def headline_table(metrics: Mapping, runs: Sequence[str] = ("real_loao", "real_loso")) -> pd.DataFrame:
+def headline_table(metrics: Mapping, runs: Sequence[str] = ("real_looo", "real_by_article")) -> pd.DataFrame:
     """One row per evaluation run present in ``metrics``: the headline figures.
 
     Parameters
@@ -120,7 +120,7 @@ def headline_table(metrics: Mapping, runs: Sequence[str] = ("real_loao", "real_l
         ``metrics.json`` as a dict.
     runs : sequence of str
         Keys of the runs to show, in order; absent runs are skipped (the fast
-        evaluation has ``real_loao`` only). Keep real-text and authored runs
+        evaluation has ``real_looo`` only). Keep real-text and authored runs
         in separate tables.
 
     Returns
@@ -132,7 +132,7 @@ def headline_table(metrics: Mapping, runs: Sequence[str] = ("real_loao", "real_l
 
     Examples
     --------
-    >>> m = {"real_loao": {"n": 10, "n_content": 8, "macro_f1": 0.7, "macro_f1_ci": [0.6, 0.8],
+    >>> m = {"real_looo": {"n": 10, "n_content": 8, "macro_f1": 0.7, "macro_f1_ci": [0.6, 0.8],
     ...                    "boilerplate_f1": 0.9, "accuracy": 0.8}}
     >>> headline_table(m)["macro_f1"].tolist()
     [0.7]
@@ -162,12 +162,12 @@ def headline_table(metrics: Mapping, runs: Sequence[str] = ("real_loao", "real_l
     return pd.DataFrame(rows, columns=cols).set_index("run")
 
 
-def per_label_table(metrics: Mapping, run: str = "real_loao") -> pd.DataFrame:
+def per_label_table(metrics: Mapping, run: str = "real_looo") -> pd.DataFrame:
     """Precision, recall, F1 and support per content label of one run.
 
     Examples
     --------
-    >>> m = {"real_loao": {"per_label": {"reporting": {"precision": 1.0, "recall": 0.5,
+    >>> m = {"real_looo": {"per_label": {"reporting": {"precision": 1.0, "recall": 0.5,
     ...                                                "f1": 0.667, "support": 2}}}}
     >>> per_label_table(m)["support"].tolist()
     [2]
@@ -207,7 +207,7 @@ def comparison_table(metrics: Mapping) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("name")
 
 
-def confusion_plot(metrics: Mapping, run: str = "real_loao", normalise: bool = True) -> Figure:
+def confusion_plot(metrics: Mapping, run: str = "real_looo", normalise: bool = True) -> Figure:
     """Heatmap of a confusion matrix, gold labels down, predictions across.
 
     Parameters
@@ -216,7 +216,7 @@ def confusion_plot(metrics: Mapping, run: str = "real_loao", normalise: bool = T
         ``metrics.json`` as a dict (the matrix is ``metrics[run]["confusion"]``,
         with ``labels`` and ``matrix``), or one run's scores with a
         ``confusion`` key.
-    run : str, default "real_loao"
+    run : str, default "real_looo"
     normalise : bool, default True
         Colour by the share of each gold row (recall); cells show counts
         and the row share.
@@ -228,7 +228,7 @@ def confusion_plot(metrics: Mapping, run: str = "real_loao", normalise: bool = T
 
     Examples
     --------
-    >>> m = {"real_loao": {"confusion": {"labels": ["reporting", "official_claim"],
+    >>> m = {"real_looo": {"confusion": {"labels": ["reporting", "official_claim"],
     ...                                  "matrix": [[5, 1], [2, 7]]}}}
     >>> len(confusion_plot(m).axes)
     2
@@ -264,31 +264,30 @@ def confusion_plot(metrics: Mapping, run: str = "real_loao", normalise: bool = T
 
 
 def learning_curve_plot(metrics: Mapping) -> Figure:
-    """Real-text macro-F1 and boilerplate F1 against the authored data used.
+    """Real-text macro-F1 and boilerplate F1 against the real training articles used.
 
     Parameters
     ----------
     metrics : mapping
         ``metrics.json`` as a dict; reads ``metrics["learning_curve"]``, a list
-        of ``{"authored_articles", "authored_sentences", "macro_f1",
-        "boilerplate_f1"}``.
+        of ``{"real_articles", "real_sentences", "macro_f1", "boilerplate_f1"}``.
 
     Returns
     -------
     Figure
         One axes with two lines; each point is annotated with its number of
-        authored articles.
+        real training articles.
 
     Examples
     --------
     >>> m = {"learning_curve": [
-    ...     {"authored_articles": 0, "authored_sentences": 0, "macro_f1": 0.5, "boilerplate_f1": 0.9},
-    ...     {"authored_articles": 9, "authored_sentences": 90, "macro_f1": 0.7, "boilerplate_f1": 0.9}]}
+    ...     {"real_articles": 0, "real_sentences": 0, "macro_f1": 0.5, "boilerplate_f1": 0.9},
+    ...     {"real_articles": 9, "real_sentences": 90, "macro_f1": 0.7, "boilerplate_f1": 0.9}]}
     >>> len(learning_curve_plot(m).axes[0].lines)
     2
     """
-    points = sorted(metrics["learning_curve"], key=lambda p: p["authored_sentences"])
-    x = [p["authored_sentences"] for p in points]
+    points = sorted(metrics["learning_curve"], key=lambda p: p["real_sentences"])
+    x = [p["real_articles"] for p in points]
     fig = Figure(figsize=(6.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
     ax.plot(x, [p["macro_f1"] for p in points], marker="o", color="#4e79a7",
@@ -296,12 +295,12 @@ def learning_curve_plot(metrics: Mapping) -> Figure:
     ax.plot(x, [p["boilerplate_f1"] for p in points], marker="s", color="#999999",
             linestyle="--", label="boilerplate F1")
     for p in points:
-        ax.annotate(f"{p['authored_articles']} art.", (p["authored_sentences"], p["macro_f1"]),
+        ax.annotate(f"{p['real_sentences']:,} sent.", (p["real_articles"], p["macro_f1"]),
                     textcoords="offset points", xytext=(0, -14), ha="center", fontsize=8)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("authored training sentences (whole articles added)")
-    ax.set_ylabel("F1 on real text (leave-one-article-out)")
-    ax.set_title("Learning curve: real-text scores vs authored data")
+    ax.set_xlabel("real training articles (authored corpus fixed)")
+    ax.set_ylabel("F1 on real text (held out by outlet)")
+    ax.set_title("Learning curve: real-text scores vs real training data")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
     return fig
@@ -354,7 +353,7 @@ def comparison_plot(metrics: Mapping) -> Figure:
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("F1 on real text (leave-one-article-out)")
+    ax.set_xlabel("F1 on real text (4-fold grouped by outlet)")
     ax.set_title("Baselines" + (" and ablations" if (table["kind"] == "ablation").any() else ""))
     fig.legend(loc="outside lower center", ncols=2, fontsize=8)
     return fig
