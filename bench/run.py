@@ -1,6 +1,6 @@
 """Benchmark of the batch scoring job (``make bench``).
 
-Measures, in one run and on the same synthetic news-like corpus:
+Measures, in one run and on the same corpus of real news text:
 
 1. the floor: reading the JSONL corpus and ``re.findall(r"\\w+")`` over its
    text, in sentences per second;
@@ -11,11 +11,11 @@ Measures, in one run and on the same synthetic news-like corpus:
 4. peak memory (VmHWM of the scoring process and any workers, from
    ``run.json``) on the corpus at 1x and at ``--scale`` times its size.
 
-The corpus is built from the labeled sentences in ``labels/`` (seed articles
-and the authored corpus): each synthetic article strings together runs of
-consecutive sentences from one to three real or authored articles, under one
-of twelve outlets and a month between 2022 and 2024. It is generated once per
-size (seeded, so always the same) into ``bench/out/corpus-<N>.jsonl``.
+The corpus is real news text: the real articles of ``labels/`` (the seed
+articles and the real corpus, 429 articles from 16 outlets), whole and under
+their own outlet names, drawn at random (seeded) and repeated with new ids up
+to the requested number of sentences. It is generated once per size into
+``bench/out/corpus-<N>-v2.jsonl``.
 
 Usage::
 
@@ -43,8 +43,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-GENERATOR_VERSION = 1
-OUTLETS = [f"Outlet {c}" for c in "ABCDEFGHIJKL"]
+GENERATOR_VERSION = 2
 TARGETS = {"per_core": 15_000, "speedup": 1.7, "memory_ratio": 1.2}
 _WORD = re.compile(r"\w+")
 _TABLE_START = "<!-- results:start -->"
@@ -53,40 +52,44 @@ _SPEED_START = "<!-- speed:start -->"
 _SPEED_END = "<!-- speed:end -->"
 
 
-def _articles() -> list[list[str]]:
+def _articles() -> list[dict]:
+    """Every real article, whole, as published text: the seeds and the real corpus."""
     sys.path.insert(0, str(ROOT))
-    from framing.corpus import load_corpus
+    from framing.corpus import load_documents
 
-    corpus = load_corpus()
-    return [g["text"].tolist() for _, g in corpus.groupby("doc_id", sort=True)]
+    docs = load_documents()
+    real = docs[docs["origin"] == "real"]
+    labels = ROOT / "labels"
+    return [
+        {"source": r.source, "published": r.published, "text": (labels / r.file).read_text(encoding="utf-8")}
+        for r in real.itertuples()
+    ]
 
 
 def build_corpus(sentences: int, out: Path, seed: int = 12345) -> Path:
-    """Write (once) a JSONL corpus of at least ``sentences`` sentences."""
+    """Write (once) a JSONL corpus of at least ``sentences`` sentences of real news text.
+
+    Whole real articles (seeds and ``labels/real/``) under their own outlet
+    names, drawn at random (seeded) and repeated with new ids until the
+    corpus holds ``sentences`` sentences as the segmenter cuts them.
+    """
+    from framing.sentences import split_spans
+
     path = out / f"corpus-{sentences}-v{GENERATOR_VERSION}.jsonl"
     if path.exists():
         return path
     rng = random.Random(seed)
-    articles = [a for a in _articles() if len(a) >= 4]
+    articles = _articles()
+    counts = [len(split_spans(a["text"])) for a in articles]
     tmp = path.with_suffix(".tmp")
     total, n = 0, 0
     with tmp.open("w", encoding="utf-8") as fh:
-        # The segmenter joins some gold sentences (headlines, bylines): aim 10% over.
-        while total < sentences * 1.1:
-            parts = []
-            for _ in range(rng.choice((1, 2, 2, 3))):
-                art = rng.choice(articles)
-                length = min(len(art), rng.randint(6, 15))
-                start = rng.randint(0, len(art) - length)
-                parts.append(" ".join(art[start : start + length]))
-                total += length
-            doc = {
-                "doc_id": f"bench-{n:07d}",
-                "source": OUTLETS[rng.randrange(len(OUTLETS))],
-                "published": f"{rng.randint(2022, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                "text": "\n".join(parts),
-            }
+        while total < sentences:
+            i = rng.randrange(len(articles))
+            art = articles[i]
+            doc = {"doc_id": f"bench-{n:07d}", "source": art["source"], "published": art["published"], "text": art["text"]}
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            total += counts[i]
             n += 1
     os.replace(tmp, path)
     return path

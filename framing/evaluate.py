@@ -365,10 +365,11 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
         metrics["ablations"] = {}
         ref = held_out_groups(data, full, cv_folds, n_jobs=n_jobs)
         metrics["baselines"]["full_model"] = _brief(scores(ref["label"], ref["pred"]))
-        for group in GROUPS:
-            kept = tuple(g for g in GROUPS if g != group)
-            pred = held_out_groups(data, fit_predict_model(groups=kept), cv_folds, n_jobs=n_jobs)
-            metrics["ablations"][f"without_{group}"] = _brief(scores(pred["label"], pred["pred"]))
+        variants = {f"without_{g}": {"groups": tuple(x for x in GROUPS if x != g)} for g in GROUPS}
+        variants["without_semantic"] = {"semantic": "none"}
+        for name, params in variants.items():
+            pred = held_out_groups(data, fit_predict_model(**params), cv_folds, n_jobs=n_jobs)
+            metrics["ablations"][name] = _brief(scores(pred["label"], pred["pred"]))
         fractions = (0.0, 0.25, 0.5, 1.0)
     else:
         ref = None

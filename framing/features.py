@@ -79,6 +79,8 @@ class Encoded:
     """Lexicon terms matched in each sentence, one entry per match."""
     words: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Words in each sentence (:func:`count_words`)."""
+    texts: list[str] | None = None
+    """The sentences as given, when an encoder needs the raw text (MiniLM)."""
 
     def frame(self) -> pd.DataFrame:
         """Cues plus a ``tokens`` column: the input of the feature pipeline."""

@@ -26,6 +26,8 @@ from framing.gc_pause import gc_paused
 from framing.lexicon import Lexicon, load_lexicons
 from framing.neighbours import append_columns, doc_bounds, neighbour_features, neighbour_names
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
+from framing.semantic import ENCODERS
+from framing.semantic import vectors as semantic_vectors
 
 _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
 # Where a sentence stands on the page, not what it says (see _without_position_alone).
@@ -64,8 +66,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     ----------
     groups : tuple of str, default all of ``framing.features.GROUPS``
         Feature groups of the content model (drop one for an ablation).
-    C : float, default 1.0
-        Inverse regularisation strength of the content model.
+    C : float, default 3.0
+        Inverse regularisation strength of the content model (chosen by
+        4-fold cross-validation grouped by outlet over 0.3, 1, 3 and 10).
     boilerplate_C : float, default 1.0
         Inverse regularisation strength of the boilerplate detector.
     ngram_min_df : int, default 2
@@ -78,6 +81,16 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         Extra lexicon folders, added to the bundled lexicons.
     sample_weight_real : float, default 1.0
         Weight of rows with ``origin == 'real'`` relative to authored rows.
+    semantic : {"static", "minilm", "none"}, default "static"
+        Sentence-meaning encoder (:mod:`framing.semantic`) of a second content
+        model whose probabilities are blended with the first: the shipped
+        static table (fast), the full MiniLM encoder (the ``accurate``
+        profile), or none.
+    semantic_weight : float, default 0.4
+        Share of the semantic model in the blended content probabilities
+        (chosen by 4-fold cross-validation grouped by outlet).
+    semantic_C : float, default 1.0
+        Inverse regularisation strength of the semantic model.
 
     Attributes
     ----------
@@ -100,13 +113,16 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         groups: tuple[str, ...] = GROUPS,
-        C: float = 1.0,
+        C: float = 3.0,
         boilerplate_C: float = 1.0,
         ngram_min_df: int = 2,
         calibration: str = "sigmoid",
         cv: int = 5,
         lexicon_dirs: tuple[str, ...] = (),
         sample_weight_real: float = 1.0,
+        semantic: str = "static",
+        semantic_weight: float = 0.4,
+        semantic_C: float = 1.0,
     ):
         self.groups = groups
         self.C = C
@@ -116,6 +132,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.lexicon_dirs = lexicon_dirs
         self.sample_weight_real = sample_weight_real
+        self.semantic = semantic
+        self.semantic_weight = semantic_weight
+        self.semantic_C = semantic_C
 
     # -- public API: validate, then delegate ---------------------------------
     def fit(self, X: pd.DataFrame, y) -> FramingClassifier:
@@ -129,6 +148,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         missing = [g for g in self.groups if g not in GROUPS]
         if missing:
             raise ValueError(f"unknown feature groups {missing}; expected a subset of {GROUPS}")
+        if self.semantic not in ENCODERS:
+            raise ValueError(f"semantic must be one of {ENCODERS}, got {self.semantic!r}")
+        if not 0.0 <= self.semantic_weight <= 1.0:
+            raise ValueError(f"semantic_weight must be between 0 and 1, got {self.semantic_weight}")
         weights = np.ones(len(X))
         if "origin" in X.columns:
             weights[(X["origin"] == "real").to_numpy()] = self.sample_weight_real
@@ -178,12 +201,21 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return load_lexicons(self.lexicon_dirs)
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
-        return encode(documents_of(X), self._lexicon())
+        enc = encode(documents_of(X), self._lexicon())
+        enc.texts = X["text"].tolist() if self._uses_semantic() and self.semantic == "minilm" else None
+        return enc
+
+    def _uses_semantic(self) -> bool:
+        # getattr: a model saved before the semantic stage existed has none.
+        return getattr(self, "semantic", "none") != "none" and self.semantic_weight > 0
+
+    def _semantic_vectors(self, enc: Encoded) -> np.ndarray:
+        return semantic_vectors(self.semantic, enc.tokens, enc.texts or [])
 
     def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
         lexicon = self._lexicon()
         self.cue_columns_ = cue_columns(lexicon)
-        enc = encode(documents_of(X), lexicon)
+        enc = self._encode(X)
         # One feature union serves both heads, so text is vectorised once at
         # prediction time; each head reads its own columns.
         needed = tuple(g for g in (*GROUPS, "boilerplate") if g in self.groups or g in _BOILERPLATE_GROUPS)
@@ -217,6 +249,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         )
         self.content_.fit(Zc[content], y[content], sample_weight=weights[content])
         self.content_order_ = np.array([list(self.content_.classes_).index(c) for c in CONTENT_LABELS])
+        if self._uses_semantic():
+            E = self._semantic_vectors(enc)
+            self.semantic_ = LogisticRegression(C=self.semantic_C, class_weight="balanced", max_iter=3000)
+            self.semantic_.fit(E[content], y[content], sample_weight=weights[content])
         self.classes_ = np.array(LABELS, dtype=object)
         return self
 
@@ -234,6 +270,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             P1 = self._stage1_proba(self.stage1_, Zc)
             Zc = self._with_neighbours(Zc, P1, enc)
         p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
+        if self._uses_semantic() and hasattr(self, "semantic_"):
+            order = [list(self.semantic_.classes_).index(c) for c in CONTENT_LABELS]
+            p_sem = self.semantic_.predict_proba(self._semantic_vectors(enc))[:, order]
+            p_content = (1 - self.semantic_weight) * p_content + self.semantic_weight * p_sem
         return p_bp, p_content, Zc
 
     def _without_position_alone(self, Zb, p_bp: np.ndarray) -> np.ndarray:
