@@ -76,6 +76,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 
 
+MIN_ARTICLES = 5
+"""Fewest articles a group needs for a share interval or a pairwise test.
+
+A cluster bootstrap resamples articles: over two or three articles it has
+almost no distinct resamples and gives zero-width intervals and p-values
+near 0 that mean nothing. Below this many articles, shares are reported
+without an interval and comparisons are not tested (``note`` says why)."""
+
+
 def rate_categories(lexicon: Lexicon) -> list[str]:
     """The lexicon categories whose rate per 1,000 words is reported.
 
@@ -629,7 +638,7 @@ def _group_row(acc: Accumulator, key: tuple[str, str]) -> tuple[dict, np.ndarray
         reps = boot[:, 1:] / boot[:, :1]
     row: dict = {"level": "month" if key[1] else "source", "source": key[0], "month": key[1]}
     row.update(articles=articles, sentences=content, words=words)
-    lo, hi = _interval(reps) if articles >= 2 else (np.full(len(CONTENT_LABELS), np.nan),) * 2
+    lo, hi = _interval(reps) if articles >= MIN_ARTICLES else (np.full(len(CONTENT_LABELS), np.nan),) * 2
     for j, label in enumerate(CONTENT_LABELS):
         row[f"share_{label}"] = _round(label_counts[j] / content if content else math.nan)
         row[f"share_{label}_lo"], row[f"share_{label}_hi"] = _round(lo[j]), _round(hi[j])
@@ -709,14 +718,22 @@ def _pairwise(sources: pd.DataFrame, replicates: dict[str, np.ndarray]) -> pd.Da
         rows,
         columns=["source_a", "source_b", "label", "difference", "lo", "hi", "significant", "p_value"],
     )
+    if frame.empty:
+        frame["p_holm"], frame["significant_holm"], frame["note"] = [], [], []
+        return frame
     frame["p_holm"] = _holm(frame["p_value"].to_numpy(dtype=float))
     frame["significant_holm"] = frame["p_holm"] < 0.05
+    few = [
+        min(shares.at[a, "articles"], shares.at[b, "articles"]) < MIN_ARTICLES
+        for a, b in zip(frame["source_a"], frame["source_b"], strict=True)
+    ]
+    frame["note"] = [f"not tested: fewer than {MIN_ARTICLES} articles in a group" if f else "" for f in few]
     return frame
 
 
 def _compare(a: str, b: str, label: str, shares: pd.DataFrame, replicates: dict, j: int) -> tuple:
     diff = shares.at[a, f"share_{label}"] - shares.at[b, f"share_{label}"]
-    defined = shares.at[a, "articles"] >= 2 and shares.at[b, "articles"] >= 2
+    defined = shares.at[a, "articles"] >= MIN_ARTICLES and shares.at[b, "articles"] >= MIN_ARTICLES
     d = replicates[a][:, j] - replicates[b][:, j]
     d = d[np.isfinite(d)]
     if not defined or len(d) == 0:
@@ -773,9 +790,11 @@ def _definitions() -> dict[str, str]:
         "sentences": "content sentences (boilerplate excluded)",
         "words": "word tokens (letters and digits, joined by an inner ' or -) in content sentences",
         "share": "sentences with the label / content sentences, pooled over articles",
-        "interval": "95% percentile interval of a Poisson cluster bootstrap over articles; empty below 2 articles",
+        "interval": "95% percentile interval of a Poisson cluster bootstrap over articles; "
+        f"empty below {MIN_ARTICLES} articles",
         "pairwise": "share(a) - share(b); significant when the 95% bootstrap interval excludes 0; p_value is "
-        "two-sided normal from the bootstrap standard error; p_holm is Holm-adjusted over all pairs and labels",
+        "two-sided normal from the bootstrap standard error; p_holm is Holm-adjusted over all pairs and labels; "
+        f"not tested (empty, never significant) when either group has fewer than {MIN_ARTICLES} articles",
         "loaded_per_1000_words": "lexicon matches per 1,000 words in content sentences, by category "
         f"(excluding {', '.join(NOT_LOADED)})",
         "drivers": "lexicon terms ranked by count * log2(lift) in the label's sentences vs all content sentences",

@@ -82,7 +82,15 @@ from framing.persist import (
     check_model_file,
     sha256_file,
 )
-from framing.readers import Columns, InputSpec, Record, Unreadable, check_inputs, iter_records
+from framing.readers import (
+    Columns,
+    InputSpec,
+    Record,
+    Unreadable,
+    check_inputs,
+    expected_documents,
+    iter_records,
+)
 from framing.report import Article, render_report
 
 FINAL_OUTPUTS = (
@@ -102,6 +110,7 @@ MAX_BOOTSTRAP = 100_000
 _SHARD_FILE = re.compile(r"^part-\d{5}\.(parquet|json)$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/](\d{2})(?:[-/](\d{2}))?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_YEARS = re.compile(r"\b\d{4}\b")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -115,6 +124,7 @@ class ScoreConfig:
     format: str = "parquet"
     model: str | None = None
     trust_model: bool = False
+    profile: str = "fast"
     jobs: int = 1
     engine: str = "local"
     scheduler: str | None = None
@@ -143,6 +153,7 @@ class ScoreConfig:
             format=args.format,
             model=args.model,
             trust_model=args.trust_model,
+            profile=getattr(args, "profile", "fast"),
             jobs=args.jobs,
             engine="dask" if args.scheduler else args.engine,
             scheduler=args.scheduler,
@@ -210,6 +221,13 @@ def run_score(args: Any) -> int:
     config = ScoreConfig.from_args(args)
     result = score(config)
     _print_summary(result, sys.stdout)
+    scored, undated = result.counts["documents"], result.counts.get("undated", 0)
+    if scored and undated > scored / 2:
+        print(
+            f"framing score: warning: {undated} of {scored} documents have no date (column "
+            f"{config.columns.date!r}); give the date column with --date-col for per-month shares",
+            file=sys.stderr,
+        )
     failed = result.counts["failed"]
     if failed:
         reasons = ", ".join(
@@ -276,6 +294,8 @@ def _score(config: ScoreConfig) -> RunResult:
         # --out changes; the lock keeps a second run from writing there.
         engine = stack.enter_context(make_engine(config.engine, config.jobs, config.scheduler, model))
         stack.enter_context(out_lock(config.out))
+        if config.resume:
+            _explain_stale_shards(shards, fingerprint)
         _prepare_out(config.out, shards, config.resume)
         return _drive(config, specs, model, fingerprint, engine, t_start)
 
@@ -288,7 +308,7 @@ def _drive(config, specs, model, fingerprint, engine, t_start) -> RunResult:
     try:
         workers = engine.workers
         tasks = _tasks(specs, config, fingerprint, shards, state, timings, collector)
-        with _progress(config.quiet) as bar:
+        with _progress(config.quiet, None if config.quiet else expected_documents(specs)) as bar:
             for res in engine.map(tasks, model):
                 t0 = time.perf_counter()
                 errors = state.driver_errors.pop(res.shard, [])
@@ -342,16 +362,23 @@ class _DriveState:
 def _model_spec(config: ScoreConfig) -> ModelSpec:
     path = config.model or os.environ.get("FRAMING_MODEL") or None
     try:
-        resolved = Path(path).resolve() if path else bundled_model_path()
-    except FileNotFoundError as exc:
+        resolved = Path(path).resolve() if path else bundled_model_path(config.profile)
+    except (FileNotFoundError, ValueError) as exc:
         raise ConfigError(f"model: {exc}") from exc
+    if config.profile == "accurate" and not path:
+        from framing.semantic import _minilm
+
+        try:
+            _minilm()
+        except ImportError as exc:
+            raise ConfigError(f"--profile accurate: {exc}") from exc
     if not resolved.is_file():
         raise ConfigError(f"model file not found: {resolved}")
     try:
         sha = check_model_file(resolved, trust=config.trust_model)
     except ModelIntegrityError as exc:
         raise ConfigError(f"model: {exc}") from exc
-    return ModelSpec(str(resolved) if path else None, sha, config.trust_model)
+    return ModelSpec(str(resolved) if path else None, sha, config.trust_model, config.profile)
 
 
 def _fingerprint(config: ScoreConfig, specs: list[InputSpec], model: ModelSpec) -> str:
@@ -364,6 +391,22 @@ def _fingerprint(config: ScoreConfig, specs: list[InputSpec], model: ModelSpec) 
         "chunk_size": config.chunk_size,
     }
     return sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _explain_stale_shards(shards: Path, fingerprint: str) -> None:
+    """Say why ``--resume`` will score earlier shards again, instead of doing it silently."""
+    stale = 0
+    for side in sorted(shards.glob("part-*.json")) if shards.is_dir() else []:
+        try:
+            stale += json.loads(side.read_text(encoding="utf-8")).get("fingerprint") != fingerprint
+        except (OSError, ValueError):
+            stale += 1
+    if stale:
+        print(
+            f"framing score: --resume: {stale} earlier shard(s) were made with other settings (model, "
+            "inputs, column names or --chunk-size) and are scored again",
+            file=sys.stderr,
+        )
 
 
 def _check_inputs_outside_outputs(specs: list[InputSpec], out: Path) -> None:
@@ -537,7 +580,8 @@ def _published(value: Any) -> str:
             warnings.simplefilter("ignore")
             ts = pd.to_datetime(value, errors="coerce")
         if not pd.isna(ts):
-            return ts.strftime("%Y-%m-%d")
+            # "March 2022" names a month, not its first day: keep the precision given.
+            return ts.strftime("%Y-%m-%d") if re.search(r"\d{1,2}(?!\d)", _YEARS.sub("", value)) else ts.strftime("%Y-%m")
     return ""
 
 
@@ -575,10 +619,11 @@ def _write_shard(
 
 
 @contextlib.contextmanager
-def _progress(quiet: bool):
+def _progress(quiet: bool, total: int | None = None):
     from tqdm import tqdm
 
     bar = tqdm(
+        total=total,
         unit=" docs",
         disable=quiet,
         file=sys.stderr,
@@ -862,6 +907,7 @@ def _run_record(config, model, specs, state, counts, timings, workers, aggregate
         "model": {
             "path": model.resolve(),
             "bundled": model.path is None,
+            "profile": model.profile if model.path is None else None,
             "sha256": model.sha256,
             "trusted": model.trust,
         },
@@ -1013,7 +1059,8 @@ def _source_summary(aggregates: Aggregates) -> pd.DataFrame:
     table["source"] = table["source"].map(lambda s: _CONTROL.sub("?", str(s)) or "(none)")
     for c in cols[3:]:
         table[c] = table[c].round(3)
-    return table
+    # The aggregates count content sentences only; say so where it is printed.
+    return table.rename(columns={"sentences": "content_sentences"})
 
 
 def _print_table(aggregates: Aggregates, stream) -> None:
@@ -1030,7 +1077,7 @@ def _print_summary(result: RunResult, stream) -> None:
     resumed = f", {c['resumed_shards']} resumed" if c["resumed_shards"] else ""
     print(
         f"{c['documents']:,} documents, {c['sentences']:,} sentences ({c['content_sentences']:,} content) "
-        f"in {c['shards']} shards{resumed}; {c['failed']} failed",
+        f"in {c['shards']} shard{'s' if c['shards'] != 1 else ''}{resumed}; {c['failed']} failed",
         file=stream,
     )
     print(f"wrote {result.out}: {', '.join(result.outputs)}", file=stream)

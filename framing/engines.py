@@ -65,10 +65,11 @@ class ModelSpec:
     path: str | None
     sha256: str
     trust: bool = False
+    profile: str = "fast"
 
     def resolve(self) -> str:
         """The model file on this machine."""
-        return self.path if self.path is not None else str(bundled_model_path())
+        return self.path if self.path is not None else str(bundled_model_path(self.profile))
 
 
 @dataclass

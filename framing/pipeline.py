@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framing.inputs import to_documents
+from framing.inputs import doc_key, to_documents
 from framing.persist import load_model
 from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
 from framing.sentences import split_spans
@@ -103,9 +103,14 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per sentence: ``doc_id, source, sent_idx, start, end, text,
         label, p_reporting, p_official_claim, p_editorialising,
-        p_propaganda_echo, evidence``. Boilerplate rows keep their place with
-        ``label == 'boilerplate'``; the four probabilities are those of the
-        content labels given that the sentence is content.
+        p_propaganda_echo, evidence, error``. Boilerplate rows keep their place
+        with ``label == 'boilerplate'``; the four probabilities are those of
+        the content labels given that the sentence is content. A document
+        whose text is missing gives one row with its ``error`` and no label.
+        For a DataFrame input, ``doc_id`` keeps the caller's values and dtype
+        and ``doc_index`` (first column) holds the index label of each
+        sentence's document row; bring other columns back with
+        ``out.merge(frame.drop(columns="text"), on="doc_id")``.
 
     Examples
     --------
@@ -113,7 +118,39 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
     >>> out.loc[0, "label"]
     'propaganda_echo'
     """
-    return label_sentences(sentence_table(to_documents(documents)), model)
+    docs = to_documents(documents)
+    failed = docs[docs["error"] != ""]
+    out = label_sentences(sentence_table(docs[docs["error"] == ""]), model)
+    out["error"] = ""
+    if len(failed):
+        rows = pd.DataFrame({"doc_id": failed["doc_id"], "source": failed["source"], "error": failed["error"]})
+        out = pd.concat([out, rows], ignore_index=True)
+        out["sent_idx"] = out["sent_idx"].astype("Int64")
+        for col in ("start", "end"):
+            out[col] = out[col].astype("Int64")
+    if isinstance(documents, pd.DataFrame):
+        out = _back_to_caller(out, documents)
+    return out
+
+
+def _back_to_caller(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a frame caller back its own ``doc_id`` values (and dtype) and index labels.
+
+    The sentence table uses string ids internally; here each row gets the
+    caller's id value and, as ``doc_index``, the index label of its document
+    row, so ``frame.join(out.set_index("doc_index"))`` or
+    ``frame.merge(out, on="doc_id")`` line up.
+    """
+    keys = frame["doc_id"].tolist() if "doc_id" in frame.columns else list(range(len(frame)))
+    internal = [doc_key(v, i) for i, v in enumerate(keys)]
+    position = {k: i for i, k in enumerate(internal)}
+    rows = out["doc_id"].map(position).to_numpy()
+    out = out.copy()
+    out.insert(0, "doc_index", frame.index.to_numpy()[rows])
+    if "doc_id" in frame.columns:
+        out["doc_id"] = frame["doc_id"].iloc[rows].to_numpy()
+        out["doc_id"] = out["doc_id"].astype(frame["doc_id"].dtype)
+    return out
 
 
 def explain(sentence: str, model: Any = None, top: int = 5) -> pd.DataFrame:

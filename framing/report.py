@@ -16,7 +16,7 @@ from string import Template
 
 import pandas as pd
 
-from framing.aggregate import Aggregates
+from framing.aggregate import MIN_ARTICLES, Aggregates
 from framing.schema import BOILERPLATE, CONTENT_LABELS, PROBA_COLUMNS
 
 MAX_CHART_SOURCES = 40
@@ -289,10 +289,17 @@ def _month_table(table: pd.DataFrame) -> str:
 
 def _pairwise_table(pairwise: pd.DataFrame) -> str:
     sig = pairwise[pairwise["significant"]]
+    untested = int((pairwise["note"] != "").sum()) if "note" in pairwise else 0
     title = f"Significant differences between sources ({len(sig)} of {len(pairwise)} comparisons)"
+    note = (
+        f'<p class="note">{untested} comparisons not tested: a source with fewer than '
+        f"{MIN_ARTICLES} articles gets no interval and no test.</p>"
+        if untested
+        else ""
+    )
     if len(sig) == 0:
-        return f'<details><summary>{esc(title)}</summary><p class="note">None.</p></details>'
-    out = [f"<details><summary>{esc(title)}</summary><table><thead><tr>"]
+        return f'<details><summary>{esc(title)}</summary>{note}<p class="note">None.</p></details>'
+    out = [f"<details><summary>{esc(title)}</summary>{note}<table><thead><tr>"]
     out += [
         f"<th>{h}</th>"
         for h in ("source A", "source B", "label", "A &minus; B", "95% interval", "Holm p")

@@ -170,7 +170,11 @@ def _fit_with_card(data: pd.DataFrame, params: dict, metrics: dict | None) -> tu
     return model, card
 
 
-def build_bundled(metrics: dict | None = None) -> Path:
+PROFILE_PARAMS = {"fast": {}, "accurate": {"semantic": "minilm", "semantic_weight": 0.5}}
+"""Model parameters of each bundled profile (the accurate weight chosen by 4-fold outlet CV)."""
+
+
+def build_bundled(metrics: dict | None = None, profile: str = "fast") -> Path:
     """Maintainer build (``make model``): retrain the bundled model inside a source checkout.
 
     Refuses to run in an installed package, so no user command rewrites the
@@ -183,12 +187,13 @@ def build_bundled(metrics: dict | None = None) -> Path:
     target = models_dir()
     if not (target.parents[1] / "pyproject.toml").is_file():
         raise RuntimeError(f"{target}: not a framing source checkout; the bundled model is rebuilt by `make model`")
-    model, card = _fit_with_card(training_data(), {}, metrics)
-    path = target / f"framing-{__version__}.joblib"
+    model, card = _fit_with_card(training_data(), PROFILE_PARAMS[profile], metrics)
+    suffix = "" if profile == "fast" else f"-{profile}"
+    path = target / f"framing-{__version__}{suffix}.joblib"
     data = model_bytes(model)
     atomic_write_bytes(path, data)
-    card["sha256"], card["model_file"] = sha256_bytes(data), path.name
-    record_bundled(path, card["sha256"])
+    card["sha256"], card["model_file"], card["profile"] = sha256_bytes(data), path.name, profile
+    record_bundled(path, card["sha256"], profile)
     write_card(path, card)
     return path
 
@@ -212,9 +217,10 @@ def _main() -> None:
 
     ap = argparse.ArgumentParser(description="Maintainer build of the bundled model (make model).")
     ap.add_argument("--metrics", help="metrics.json to put on the model card")
+    ap.add_argument("--profile", choices=tuple(PROFILE_PARAMS), default="fast")
     args = ap.parse_args()
     metrics = json.loads(Path(args.metrics).read_text(encoding="utf-8")) if args.metrics else None
-    print(build_bundled(metrics))
+    print(build_bundled(metrics, args.profile))
 
 
 if __name__ == "__main__":

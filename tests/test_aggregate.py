@@ -261,3 +261,26 @@ def test_missing_doc_ids_are_grouped_not_fatal(lex):
     )
     docs = summarise(s, lex).docs
     assert docs["sentences"].tolist() == [2, 1]
+
+
+def test_small_groups_get_no_interval_and_no_test(tmp_path, capsys):
+    # The seed corpus: two articles from The Sun, one each from three others.
+    import json as _json
+
+    from framing.aggregate import MIN_ARTICLES
+    from framing.cli import main as cli_main
+
+    from .conftest import SEEDS
+
+    assert cli_main(["score", str(SEEDS), "--out", str(tmp_path / "run"), "--quiet", "--bootstrap", "50"]) == 0
+    capsys.readouterr()
+    table = pd.read_csv(tmp_path / "run" / "aggregates.csv")
+    sources = table[table["level"] == "source"]
+    assert (sources["articles"] < MIN_ARTICLES).all()
+    assert sources.filter(like="_lo").isna().all().all() and sources.filter(like="_hi").isna().all().all()
+    pairwise = pd.read_csv(tmp_path / "run" / "pairwise.csv", keep_default_na=False)
+    assert not pairwise["significant"].astype(str).eq("True").any()
+    assert not pairwise["significant_holm"].astype(str).eq("True").any()
+    assert pairwise["note"].str.contains("not tested").all()
+    defs = _json.loads((tmp_path / "run" / "aggregates.json").read_text())["definitions"]
+    assert f"fewer than {MIN_ARTICLES} articles" in defs["pairwise"]

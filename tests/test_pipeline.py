@@ -100,3 +100,27 @@ def test_explain_boilerplate_uses_the_detector():
     table = framing.explain("Read more: Putin hails invasion 'success' in bizarre address")
     assert table["label"].iloc[0] == "boilerplate"
     assert any(table["feature"].str.startswith("boilerplate__"))
+
+
+def test_frame_round_trip_keeps_ids_index_and_reports_missing_text():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "doc_id": [10, 20, 30],
+            "source": ["A", "B", "A"],
+            "text": ["Putin said the talks went well. Kyiv denied it.", None, "The tyrant ranted."],
+            "outlet_country": ["RU", "UK", "RU"],
+        },
+        index=["x", "y", "z"],
+    )
+    out = framing.classify(frame)
+    assert out["doc_id"].dtype == frame["doc_id"].dtype
+    merged = frame.drop(columns="text").merge(out, on="doc_id")
+    assert len(merged) == len(out) and set(merged["outlet_country"]) == {"RU", "UK"}
+    assert set(out["doc_index"]) == {"x", "y", "z"}
+    failed = out[out["error"] != ""]
+    assert failed["doc_id"].tolist() == [20] and failed["error"].tolist() == ["missing text"]
+    assert failed["label"].isna().all()
+    labeled = out[out["error"] == ""]
+    assert labeled["label"].notna().all() and set(labeled["doc_id"]) == {10, 30}
