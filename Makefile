@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench model evaluate corpus punkt clean
+.PHONY: demo test test-min lint bench model evaluate corpus punkt clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ demo: $(STAMP)
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
 	FRAMING_FAST=1 $(BIN)/python -m pytest -n 2 -q tests framing notebooks --doctest-modules --nbmake
+
+# The declared dependency floors, tested: a separate environment with the
+# oldest versions pyproject.toml allows (see constraints-min.txt).
+test-min:
+	$(PYTHON) -m venv .venv-min
+	.venv-min/bin/python -m pip install --quiet --upgrade pip
+	.venv-min/bin/python -m pip install --quiet -c constraints-min.txt -e '.[dev]'
+	FRAMING_FAST=1 .venv-min/bin/python -m pytest -n 2 -q tests -p no:cacheprovider
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
@@ -51,4 +59,4 @@ model: evaluate
 	$(BIN)/python -m framing.train --metrics models/evaluation/metrics.json
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-min runs .pytest_cache .ruff_cache

@@ -50,6 +50,15 @@ def render_card(card: dict) -> str:
         for key, title in SPLITS:
             if metrics.get(key):
                 lines += ["", f"### {title}", "", *split_summary(metrics[key])]
+        if metrics.get("accurate_outlet_cv"):
+            a = metrics["accurate_outlet_cv"]
+            lines += ["", "### Accurate profile, real text held out by outlet", "", a["protocol"], ""]
+            lines += ["| profile | macro-F1 | boilerplate F1 | " + " | ".join(a["accurate"]["f1"]) + " |",
+                      "|" + " --- |" * (3 + len(a["accurate"]["f1"]))]
+            for name in ("accurate", "fast_same_folds"):
+                r = a[name]
+                lines.append(f"| {name} | {r['macro_f1']:.3f} | {r['boilerplate_f1']:.3f} | "
+                             + " | ".join(f"{v:.3f}" for v in r["f1"].values()) + " |")
     lines += [
         "",
         "## Limits",

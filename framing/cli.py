@@ -84,7 +84,7 @@ def _add_train(sub) -> None:
 def _add_evaluate(sub) -> None:
     p = sub.add_parser("evaluate", help="real-text and authored evaluation, baselines, ablations")
     p.add_argument("--out", default="runs/evaluation", help="folder for metrics.json and report.md")
-    p.add_argument("--fast", action="store_true", help="three outlet folds and no-fit baselines only (quick)")
+    p.add_argument("--fast", action="store_true", help="two outlet folds and no-fit baselines only (quick)")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and the article folds")
     p.add_argument("--jobs", type=int, default=2, help="folds fitted in parallel")
     p.add_argument("--labels", help="evaluate on your labeled sentences instead (doc_id, sent_idx, text, label, source)")

@@ -22,7 +22,7 @@ def _f(x: float) -> str:
 
 SPLITS = (
     ("real_looo", "Real text, leave-one-outlet-out (headline)"),
-    ("real_by_article", "Real text, 10-fold grouped by article (not the headline)"),
+    ("real_by_article", "Real text, 5-fold grouped by article (not the headline)"),
     ("authored_cv", "Authored text, grouped cross-validation (not the headline)"),
 )
 
@@ -76,12 +76,12 @@ def render_report(metrics: dict, errors: pd.DataFrame) -> str:
             ]
             lines += _table(rows, ["outlet", "articles", "content sentences", "macro-F1 (95% CI)", "boilerplate F1", *CONTENT_LABELS]) + [""]
     if "baselines" in metrics:
-        lines += ["## Baselines (real text, 4-fold cross-validation grouped by outlet, same run)", ""]
+        lines += ["## Baselines (real text, 3-fold cross-validation grouped by outlet, same run)", ""]
         rows = [[name, _f(b["macro_f1"]), _f(b["boilerplate_f1"]), *(_f(b["f1"][c]) for c in CONTENT_LABELS)] for name, b in metrics["baselines"].items()]
         lines += _table(rows, ["model", "macro-F1", "boilerplate F1", *CONTENT_LABELS]) + [""]
     if "ablations" in metrics:
         full = metrics["baselines"]["full_model"]["macro_f1"]
-        lines += ["## Ablations (remove one feature group; 4-fold grouped by outlet)", ""]
+        lines += ["## Ablations (remove one feature group; 3-fold grouped by outlet)", ""]
         rows = [[name, _f(a["macro_f1"]), f"{a['macro_f1'] - full:+.3f}", _f(a["boilerplate_f1"])] for name, a in metrics["ablations"].items()]
         lines += _table(rows, ["model", "macro-F1", "vs full", "boilerplate F1"]) + [""]
     if "learning_curve" in metrics:

@@ -115,7 +115,7 @@ def to_documents(data: Any) -> pd.DataFrame:
     else:
         raise TypeError(f"classify() cannot read {type(data).__name__}; pass a string, a list or a DataFrame")
     docs = pd.DataFrame(rows, columns=[*DOC_COLUMNS, "error"])
-    docs["error"] = docs["error"].fillna("")
+    docs["error"] = [e if isinstance(e, str) else "" for e in docs["error"]]
     dupes = docs["doc_id"][docs["doc_id"].duplicated()]
     if len(dupes):
         raise InputError(f"duplicate doc_id {dupes.iloc[0]!r}: every document needs its own id")

@@ -11,6 +11,8 @@ neighbouring sentences.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -34,6 +36,27 @@ _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate
 _POSITION_FEATURES = ("context__ctx__position", "context__ctx__first", "context__ctx__last", "boilerplate__bp__from_end")
 
 
+def as_sentence_table(X: Any) -> pd.DataFrame:
+    """Accept a sentence table, or a list of strings (each its own one-sentence article).
+
+    Examples
+    --------
+    >>> as_sentence_table(["Putin spoke.", "Kyiv said no."])["doc_id"].tolist()
+    [0, 1]
+    """
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, str):
+        raise TypeError("expected a list of sentences or a sentence table, got one string; wrap it: [text]")
+    if isinstance(X, pd.Series | np.ndarray | list | tuple):
+        texts = list(X)
+        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"row {bad[0]}: expected a string, got {type(texts[bad[0]]).__name__}")
+        return pd.DataFrame({"doc_id": np.arange(len(texts)), "text": texts})
+    raise TypeError(f"expected a sentence table or a list of strings, got {type(X).__name__}")
+
+
 def documents_of(X: pd.DataFrame) -> list[list[str]]:
     """Group a sentence table into per-document sentence lists, keeping row order.
 
@@ -50,7 +73,12 @@ def documents_of(X: pd.DataFrame) -> list[list[str]]:
         raise ValueError(f"sentence table needs a 'text' column; it has {list(X.columns)}")
     texts = X["text"].tolist()
     if "doc_id" not in X.columns:
-        return [texts]
+        # Never merge unrelated rows into one article: context features would
+        # read one row's quote as the next row's.
+        raise ValueError(
+            "sentence table needs a 'doc_id' column (rows of one article share it, in reading order); "
+            "for a single article pass X.assign(doc_id=0), for unrelated sentences a list of strings"
+        )
     ids = X["doc_id"].to_numpy()
     bounds = doc_bounds(ids)
     starts = [ids[a] for a, _ in bounds]
@@ -139,6 +167,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     # -- public API: validate, then delegate ---------------------------------
     def fit(self, X: pd.DataFrame, y) -> FramingClassifier:
         """Fit both stages on a sentence table and its labels."""
+        X = as_sentence_table(X)
         y = np.asarray(y, dtype=object)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
@@ -164,13 +193,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         so each row sums to one.
         """
         check_is_fitted(self, "content_")
-        p_bp, p_content, _ = self._predict(self._encode(X))
+        p_bp, p_content, _ = self._predict(self._encode(as_sentence_table(X)))
         return np.column_stack([p_bp, p_content * (1 - p_bp)[:, None]])
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Labels: boilerplate where the detector says so, else the top content label."""
         check_is_fitted(self, "content_")
-        p_bp, p_content, _ = self._predict(self._encode(X))
+        p_bp, p_content, _ = self._predict(self._encode(as_sentence_table(X)))
         return self._decide(p_bp, p_content)
 
     def predict_with_evidence(self, X: pd.DataFrame, top: int = 3, lexicon_terms: bool = False) -> pd.DataFrame:
@@ -183,6 +212,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         which the batch summaries reuse instead of matching the text again.
         """
         check_is_fitted(self, "content_")
+        X = as_sentence_table(X)
         # Many small objects, no cycles: see framing.gc_pause.
         with gc_paused():
             enc = self._encode(X)

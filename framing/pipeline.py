@@ -121,7 +121,7 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
     docs = to_documents(documents)
     failed = docs[docs["error"] != ""]
     out = label_sentences(sentence_table(docs[docs["error"] == ""]), model)
-    out["error"] = ""
+    out["error"] = pd.Series([""] * len(out), dtype=object, index=out.index)
     if len(failed):
         rows = pd.DataFrame({"doc_id": failed["doc_id"], "source": failed["source"], "error": failed["error"]})
         out = pd.concat([out, rows], ignore_index=True)

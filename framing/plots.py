@@ -53,7 +53,7 @@ HIGHLIGHT_COLORS: dict[str, str] = {
 
 RUN_NAMES: dict[str, str] = {
     "real_looo": "leave-one-outlet-out",
-    "real_by_article": "10-fold by article",
+    "real_by_article": "5-fold by article",
     "authored_cv": "authored, 5-fold by article",
 }
 """What each evaluation run of ``metrics.json`` is."""
@@ -353,7 +353,7 @@ def comparison_plot(metrics: Mapping) -> Figure:
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("F1 on real text (4-fold grouped by outlet)")
+    ax.set_xlabel("F1 on real text (3-fold grouped by outlet)")
     ax.set_title("Baselines" + (" and ablations" if (table["kind"] == "ablation").any() else ""))
     fig.legend(loc="outside lower center", ncols=2, fontsize=8)
     return fig

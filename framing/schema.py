@@ -27,3 +27,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     *PROBA_COLUMNS,
     "evidence",
 )
+
+CLASSIFY_COLUMNS: tuple[str, ...] = (*OUTPUT_COLUMNS, "error")
+"""Columns of :func:`framing.classify`: the sentence columns plus a per-document ``error``
+(a DataFrame input also gets ``doc_index`` first)."""

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import framing
 from framing.inputs import InputError, to_documents
-from framing.schema import OUTPUT_COLUMNS
+from framing.schema import CLASSIFY_COLUMNS
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -18,7 +18,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 @given(st.text(max_size=400))
 def test_any_text_gives_a_frame_with_offsets(text):
     out = framing.classify(text)
-    assert list(out.columns) == list(OUTPUT_COLUMNS)
+    assert list(out.columns) == list(CLASSIFY_COLUMNS)
     for row in out.itertuples():
         assert text[row.start : row.end] == row.text
 
@@ -31,7 +31,7 @@ def test_mixed_junk_is_a_type_error_or_a_result(items):
     except (TypeError, ValueError) as exc:
         assert "document" in str(exc) or "classify" in str(exc)
     else:
-        assert list(out.columns) == list(OUTPUT_COLUMNS)
+        assert list(out.columns) == list(CLASSIFY_COLUMNS)
 
 
 @SETTINGS
@@ -74,7 +74,7 @@ def test_non_english_text_is_labeled_not_crashed():
         ([{"doc_id": 1.5, "text": "x"}], "doc_id must be"),
         ([{"doc_id": "a", "source": 3, "text": "x"}], "source must be"),
         (pd.DataFrame({"body": ["x"]}), "'text' column"),
-        (pd.DataFrame({"text": ["x", None]}), "row 1"),
+        (pd.DataFrame({"text": ["x", 5]}), "row 1"),
         ([b"bytes"], "decode"),
         ([{"doc_id": "a", "text": "x"}, {"doc_id": "a", "text": "y"}], "duplicate doc_id"),
     ],

@@ -67,11 +67,12 @@ def test_bad_user_lexicon_names_the_file(tmp_path):
 
 
 def test_a_failed_longer_term_does_not_hide_a_shorter_one():
-    # "the armed forces of ukraine are exhausted" is a term; its unfinished
-    # prefix must not swallow "armed forces" (pyahocorasick's iter_long did).
+    # "armed forces of ukraine" and "the armed forces of ukraine are exhausted"
+    # are terms; their unfinished prefix must not swallow "armed forces"
+    # (pyahocorasick's iter_long did).
     lex = load_lexicons()
-    found = [m[2] for m in lex.match(fold("Photo credit: the Armed Forces of Ukraine"))]
-    assert found == ["armed forces"]
+    found = [m[2] for m in lex.match(fold("Photo credit: the Armed Forces of Russia"))]
+    assert "armed forces" in found and "armed forces of ukraine" not in found
 
 
 def test_scan_and_match_agree_on_a_seed_article(sky_text):

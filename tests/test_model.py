@@ -80,3 +80,14 @@ def test_saved_model_does_not_depend_on_earlier_use(small, tmp_path):
     model.feature_names_()
     joblib.dump(model, tmp_path / "b.joblib")
     assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()
+
+
+def test_predict_takes_a_list_of_sentences_and_refuses_a_table_without_doc_id(model):
+    labels = model.predict(["Putin said the talks went well.", "The tyrant ranted again."])
+    assert len(labels) == 2
+    proba = model.predict_proba(["Putin said the talks went well."])
+    assert proba.shape == (1, 5) and abs(proba.sum() - 1) < 1e-6
+    with pytest.raises(ValueError, match="doc_id"):
+        model.predict(pd.DataFrame({"text": ["One.", "Two."]}))
+    with pytest.raises(TypeError, match="one string"):
+        model.predict("Putin spoke.")

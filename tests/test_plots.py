@@ -38,7 +38,7 @@ def metrics() -> dict:
     matrix = np.arange(25).reshape(5, 5).tolist()
     brief = {"macro_f1": 0.7, "boilerplate_f1": 0.9, "f1": dict.fromkeys(CONTENT_LABELS, 0.7)}
     return {
-        "real_loao": {
+        "real_looo": {
             "n": 300,
             "n_content": 230,
             "macro_f1": 0.76,
@@ -55,7 +55,7 @@ def metrics() -> dict:
         "baselines": {"majority": {**brief, "macro_f1": 0.19}, "lexicon_rules": brief, "full_model": brief},
         "ablations": {"without_lexicon": brief},
         "learning_curve": [
-            {"fraction": f, "authored_articles": a, "authored_sentences": 18 * a, "macro_f1": m,
+            {"fraction": f, "real_articles": a, "real_sentences": 18 * a, "macro_f1": m,
              "boilerplate_f1": 0.9}
             for f, a, m in ((0.0, 0, 0.55), (0.5, 125, 0.7), (1.0, 250, 0.76))
         ],
@@ -64,8 +64,13 @@ def metrics() -> dict:
 
 @pytest.fixture(scope="module")
 def sources(gold) -> pd.DataFrame:
-    """Per-source gold-label aggregates of the seed articles (The Sun has two)."""
-    return aggregate_summaries([summarise(gold)], bootstrap=50, seed=0).sources()
+    """Per-source gold-label aggregates of the seed articles, The Sun's two repeated to six.
+
+    Intervals need MIN_ARTICLES (5) articles: The Sun gets one, the others none.
+    """
+    sun = gold[gold["source"] == "The Sun"]
+    copies = [sun.assign(doc_id=sun["doc_id"] + f"-copy{k}") for k in range(2)]
+    return aggregate_summaries([summarise(pd.concat([gold, *copies], ignore_index=True))], bootstrap=50, seed=0).sources()
 
 
 def test_confusion_plot(metrics):
@@ -78,7 +83,7 @@ def test_confusion_plot(metrics):
     assert "n=300" in heat.get_title()
     # Rows are normalised: the colour of each row sums to 1.
     np.testing.assert_allclose(heat.images[0].get_array().sum(axis=1)[1:], 1.0)
-    raw = plots.confusion_plot(metrics["real_loao"], normalise=False)
+    raw = plots.confusion_plot(metrics["real_looo"], normalise=False)
     assert raw.axes[0].images[0].get_array().max() == 24
     _render(fig)
 
@@ -93,7 +98,7 @@ def test_learning_curve_plot(metrics):
     ax = fig.axes[0]
     assert len(fig.axes) == 1
     assert len(ax.lines) == 2
-    assert list(ax.lines[0].get_xdata()) == [0, 18 * 125, 18 * 250]
+    assert list(ax.lines[0].get_xdata()) == [0, 125, 250]  # real training articles
     assert list(ax.lines[0].get_ydata()) == [0.55, 0.7, 0.76]
     _render(fig)
 
@@ -111,9 +116,9 @@ def test_comparison_plot_with_and_without_ablations(metrics):
 
 
 def test_tables(metrics):
-    head = plots.headline_table(metrics, ("real_loao", "real_loso"))
-    assert head.index.tolist() == ["real_loao"]  # absent runs are skipped
-    assert head.loc["real_loao", "macro_f1_lo"] == 0.6
+    head = plots.headline_table(metrics, ("real_looo", "real_by_article"))
+    assert head.index.tolist() == ["real_looo"]  # absent runs are skipped
+    assert head.loc["real_looo", "macro_f1_lo"] == 0.6
     assert plots.headline_table(metrics, ("authored_cv",)).empty
     per_label = plots.per_label_table(metrics)
     assert per_label.index.tolist() == list(CONTENT_LABELS)
@@ -133,17 +138,17 @@ def test_label_distribution_plot(gold):
 
 
 def test_source_shares_plot(sources):
-    assert sources.loc[sources["source"] == "The Sun", "articles"].item() == 2
+    assert sources.loc[sources["source"] == "The Sun", "articles"].item() == 6
     fig = plots.source_shares_plot(sources)
     assert len(fig.axes) == len(CONTENT_LABELS)
     n = len(sources)
     assert all(len(ax.patches) == n for ax in fig.axes)
-    # Only the source with two articles has an interval: one error bar per panel.
+    # Only the source with five or more articles has an interval: one error bar per panel.
     for ax in fig.axes:
         assert len(ax.containers) == 2  # bars, then error bars
         assert len(ax.containers[1].lines[2][0].get_segments()) == 1
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert ticks[0] == "The Sun (n=2)"
+    assert ticks[0] == "The Sun (n=6)"
     _render(fig)
 
 
