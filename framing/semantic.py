@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -63,15 +64,17 @@ def static_vectors(tokens: list[list[str]]) -> np.ndarray:
     (2, 0.0)
     """
     index, matrix = static_table()
-    rows, cols = [], []
-    for r, toks in enumerate(tokens):
-        for t in toks:
-            j = index.get(t)
-            if j is not None:
-                rows.append(r)
-                cols.append(j)
+    n = len(tokens)
+    # One flat pass in C (map over dict.get) instead of a Python loop per
+    # token; rows come out in order, so the CSR matrix is built directly.
+    lens = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    flat = [t for toks in tokens for t in toks]
+    ids = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    known = ids >= 0
+    per_row = np.bincount(np.repeat(np.arange(n), lens)[known], minlength=n)
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
     counts = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(tokens), matrix.shape[0])
+        (np.ones(int(indptr[-1]), dtype=np.float32), ids[known], indptr), shape=(n, matrix.shape[0])
     )
     out = np.asarray(counts @ matrix)
     norms = np.linalg.norm(out, axis=1, keepdims=True)

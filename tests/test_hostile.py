@@ -277,3 +277,23 @@ def test_bad_labels_file_names_the_file(tmp_path):
     path.write_text('doc_id,sent_idx,text,label\n1,0,"ok",reporting\n1,1,"bad,row",x,y\n', encoding="utf-8")
     with pytest.raises(ValueError, match="mine.csv"):
         load_user_labels(path)
+
+
+def test_full_disk_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("framing.batch.atomic_write_bytes", full)
+    rc, err = _score(tmp_path, capsys, [SEEDS], tmp_path / "out")
+    assert rc == 2 and "No space left on device" in err and len(err.strip().splitlines()) == 1
+
+
+def test_refused_model_on_dask_is_one_line_before_any_connection(tmp_path, capsys):
+    from .test_persist import _forged_skops
+
+    forged = _forged_skops(tmp_path, tmp_path / "marker")
+    rc, err = _score(tmp_path, capsys, [SEEDS], tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9", "--model", forged)
+    assert rc == 2 and "builtins.exec" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "marker").exists()
