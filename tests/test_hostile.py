@@ -50,9 +50,11 @@ def test_every_stage_is_linear_in_the_input(shape, model):
     classify = lambda t: framing.classify(t, model=model)  # noqa: E731
     classify(make(1000))  # warm caches
     small = min(_seconds(classify, make(MB)) for _ in range(2))
-    large = _seconds(classify, make(4 * MB))
-    # A floor keeps timer noise on near-instant shapes from deciding.
-    assert large <= 9 * max(small, 0.05), f"{shape}: 1 MB {small:.2f}s, 4 MB {large:.2f}s"
+    large = min(_seconds(classify, make(4 * MB)) for _ in range(2))
+    # Linear is 4x, quadratic 16x (the old segmenter took minutes here); 12x
+    # leaves room for a loaded machine. A floor keeps timer noise on
+    # near-instant shapes from deciding.
+    assert large <= 12 * max(small, 0.1), f"{shape}: 1 MB {small:.2f}s, 4 MB {large:.2f}s"
 
 
 def test_segmenter_on_a_run_of_dots_is_fast_and_exact():
