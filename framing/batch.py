@@ -73,7 +73,7 @@ from framing.engines import (
     use_system_allocator,
 )
 from framing.errors import ConfigError
-from framing.inputs import MAX_DOC_CHARS
+from framing.inputs import LONE_SURROGATE, MAX_DOC_CHARS
 from framing.lexicon import load_lexicons
 from framing.persist import (
     ModelIntegrityError,
@@ -92,6 +92,7 @@ from framing.readers import (
     iter_records,
 )
 from framing.report import Article, render_report
+from framing.semantic import missing_extras
 
 FINAL_OUTPUTS = (
     "sentences.parquet",
@@ -111,7 +112,6 @@ _SHARD_FILE = re.compile(r"^part-\d{5}\.(parquet|json)$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/](\d{2})(?:[-/](\d{2}))?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _YEARS = re.compile(r"\b\d{4}\b")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -365,13 +365,8 @@ def _model_spec(config: ScoreConfig) -> ModelSpec:
         resolved = Path(path).resolve() if path else bundled_model_path(config.profile)
     except (FileNotFoundError, ValueError) as exc:
         raise ConfigError(f"model: {exc}") from exc
-    if config.profile == "accurate" and not path:
-        from framing.semantic import _minilm
-
-        try:
-            _minilm()
-        except ImportError as exc:
-            raise ConfigError(f"--profile accurate: {exc}") from exc
+    if config.profile == "accurate" and not path and missing_extras():
+        raise ConfigError(f"--profile accurate: {missing_extras()}")
     if not resolved.is_file():
         raise ConfigError(f"model file not found: {resolved}")
     try:
@@ -503,7 +498,7 @@ def _validate(rec: Record, state: _DriveState) -> tuple[tuple | None, dict | Non
 
     def fail(reason: str):
         shown = shown_id
-        if isinstance(shown, str) and _SURROGATE.search(shown):
+        if isinstance(shown, str) and LONE_SURROGATE.search(shown):
             # errors.jsonl is UTF-8: show the bad code point escaped.
             shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
         return None, {"doc_id": shown, "where": rec.where, "reason": reason}
@@ -534,7 +529,7 @@ def _validate(rec: Record, state: _DriveState) -> tuple[tuple | None, dict | Non
     elif isinstance(source, bool) or not isinstance(source, str | int | float):
         return fail(f"non-text cell in the source column ({type(source).__name__})")
     for field_name, value in (("doc_id", doc_id), ("source", source), ("text", text)):
-        if isinstance(value, str) and _SURROGATE.search(value):
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
             # pyarrow cannot encode a lone surrogate: it would fail the shard.
             return fail(f"{field_name} holds a lone surrogate (not valid Unicode text)")
     if doc_id in state.seen:

@@ -120,7 +120,7 @@ def worker_model(spec: ModelSpec) -> Any:
                 f"{path}: model on this worker has SHA-256 {actual[:12]}..., the driver's has "
                 f"{spec.sha256[:12]}...; install the same model on every worker"
             )
-        _MODELS[key] = load_model_bytes(data, name=path, expected_sha256=spec.sha256, trust=spec.trust)
+        _MODELS[key] = load_model_bytes(data, name=path, trust=spec.trust)
     return _MODELS[key]
 
 

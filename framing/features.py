@@ -358,7 +358,7 @@ def _lexicon_cues(shard: _Shard, lexicon: Lexicon, lexicon_cols: list[str], cues
     cues["attr__source_noun"] = shard.count(h_rows[source & ~h_inside])
     # A party's actor named outside the quotation of a sentence that reports
     # speech: the sentence relays that party's words.
-    relays = (shard.speech > 0) | (shard.count(h_rows[source & ~h_inside]) > 0)
+    relays = (shard.speech > 0) | (cues["attr__source_noun"] > 0)
     for c in names:
         if c.startswith(_ACTOR):
             named = shard.count(h_rows[is_cat[c] & ~h_inside]) > 0

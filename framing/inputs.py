@@ -26,7 +26,8 @@ DOC_COLUMNS = ("doc_id", "source", "text", "sentences")
 # A single document larger than this is almost certainly a mis-read file
 # (a whole archive concatenated), not an article.
 MAX_DOC_CHARS = 5_000_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A code point that cannot be encoded as UTF-8 (pyarrow and JSON output refuse it)."""
 
 
 class InputError(ValueError):
@@ -40,7 +41,7 @@ def _check_text(value: Any, where: str) -> str:
         raise TypeError(f"{where}: text must be a string, got {type(value).__name__}")
     if len(value) > MAX_DOC_CHARS:
         raise InputError(f"{where}: text has {len(value):,} characters (limit {MAX_DOC_CHARS:,})")
-    if _SURROGATE.search(value):
+    if LONE_SURROGATE.search(value):
         raise InputError(f"{where}: text holds a lone surrogate (not valid Unicode text)")
     return value
 
@@ -54,14 +55,7 @@ def _check_sentences(value: Any, where: str) -> list[str]:
     return out
 
 
-def doc_key(value: Any, i: int) -> str:
-    """The string id framing uses for a caller's ``doc_id`` value at position ``i``.
-
-    Examples
-    --------
-    >>> doc_key(7, 0), doc_key(7.0, 1), doc_key(None, 2)
-    ('7', '7', 'row-2')
-    """
+def _doc_id(value: Any, i: int) -> str:
     if value is None or (isinstance(value, float) and value != value):
         # Not str(i): row 1 without an id would clash with a real id 1.
         return f"row-{i}"
@@ -132,7 +126,7 @@ def _rows_from_frame(frame: pd.DataFrame) -> list[dict]:
         missing = text is None or (isinstance(text, float) and text != text)
         rows.append(
             {
-                "doc_id": doc_key(doc_id, i),
+                "doc_id": _doc_id(doc_id, i),
                 "source": _source(source, i),
                 # A missing text is this row's error, shown in the output; the
                 # other rows are still labeled.
@@ -157,7 +151,7 @@ def _rows_from_sequence(items: list) -> list[dict]:
             raise InputError(f"document {i}: give exactly one of 'text' or 'sentences'")
         rows.append(
             {
-                "doc_id": doc_key(item.get("doc_id"), i),
+                "doc_id": _doc_id(item.get("doc_id"), i),
                 "source": _source(item.get("source"), i),
                 "text": _check_text(item["text"], f"document {i}, field 'text'") if has_text else None,
                 "sentences": _check_sentences(item["sentences"], f"document {i}") if has_sents else None,

@@ -256,13 +256,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.boilerplate_columns_ = np.flatnonzero(np.isin(group_of, _BOILERPLATE_GROUPS))
         self.content_columns_ = np.flatnonzero(np.isin(group_of, list(self.groups)))
         is_bp = y == BOILERPLATE
+        Zb = Z[:, self.boilerplate_columns_]
         self.boilerplate_ = LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=3000)
-        self.boilerplate_.fit(Z[:, self.boilerplate_columns_], is_bp, sample_weight=weights)
-        bp_names = names[self.boilerplate_columns_]
-        self.position_columns_ = np.flatnonzero(np.isin(bp_names, _POSITION_FEATURES))
+        self.boilerplate_.fit(Zb, is_bp, sample_weight=weights)
+        self.position_columns_ = np.flatnonzero(np.isin(names[self.boilerplate_columns_], _POSITION_FEATURES))
         # Where a typical content sentence sits: what position is replaced by
         # when asking whether position alone makes a sentence furniture.
-        Zpos = Z[:, self.boilerplate_columns_][:, self.position_columns_]
+        Zpos = Zb[:, self.position_columns_]
         self.position_neutral_ = np.asarray(np.median(Zpos[~is_bp].toarray(), axis=0)).ravel()
         content = ~is_bp
         Zc = Z[:, self.content_columns_]

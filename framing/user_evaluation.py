@@ -21,12 +21,11 @@ import pandas as pd
 
 from framing.corpus import load_corpus, load_user_labels, read_table
 from framing.evaluate import (
-    bootstrap_macro_f1,
     fit_predict_model,
     held_out_groups,
     per_outlet,
-    scores,
     share_mae,
+    summarise,
 )
 
 SCHEMES = ("model", "split", "looo")
@@ -109,8 +108,7 @@ def _evaluate(mine: pd.DataFrame, scheme: str, model: Any, include_bundled: bool
         else:
             folds = [[o] for o in sorted(mine["source"].unique())]
             pred = held_out_groups(data, fit_predict_model(), folds)
-    pooled = scores(pred["label"], pred["pred"])
-    pooled["macro_f1_ci"] = bootstrap_macro_f1(pred["label"], pred["pred"], pred["doc_id"], n_boot, seed)
+    pooled = summarise(pred, n_boot, seed)
     pooled["per_source_share_mae"] = share_mae(pred)
     return {"scheme": scheme, "pooled": pooled, "per_outlet": per_outlet(pred, n_boot, seed),
             "sentences": int(len(pred)), "articles": int(pred["doc_id"].nunique()),
