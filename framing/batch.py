@@ -92,6 +92,7 @@ from framing.readers import (
     iter_records,
 )
 from framing.report import Article, render_report
+from framing.schema import PROBA_COLUMNS
 from framing.semantic import missing_extras
 
 FINAL_OUTPUTS = (
@@ -775,6 +776,7 @@ def _finish(
             "sentences": run_counts["sentences"],
             "content": run_counts["content_sentences"],
             "model_sha256": model.sha256,
+            "sentences_file": collector.sentences_name,
         }
         _write_report(
             out,
@@ -993,6 +995,7 @@ def _aggregate_run(run_dir: Path, run: dict, seed: int, bootstrap: int) -> Aggre
             "sentences": counts["sentences"],
             "content": counts["content_sentences"],
             "model_sha256": run["model"]["sha256"],
+            "sentences_file": path.name,
         }
         _write_report(
             run_dir,
@@ -1032,7 +1035,7 @@ def _article_blocks(path: Path, rows: int = 50_000) -> Iterator[pd.DataFrame]:
 
 
 def _typed(block: pd.DataFrame) -> pd.DataFrame:
-    for col in ("p_reporting", "p_official_claim", "p_editorialising", "p_propaganda_echo"):
+    for col in PROBA_COLUMNS:
         if col in block.columns and block[col].dtype == object:
             block[col] = pd.to_numeric(block[col], errors="coerce")
     return block

@@ -27,7 +27,7 @@ from framing.features import GROUPS
 from framing.lexicon import load_lexicons
 from framing.model import FramingClassifier
 from framing.persist import atomic_write_bytes
-from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
+from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS, PROBA_COLUMNS
 
 CV_FOLDS = 3
 """Outlet folds of the baselines, ablations and learning curve (fixed groups, similar sizes)."""
@@ -56,7 +56,7 @@ class fit_predict_model:  # noqa: N801 - used like a function factory
     def __call__(self, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray | pd.DataFrame:
         model = FramingClassifier(**self.params).fit(train[["doc_id", "text", "origin"]], train["label"].to_numpy())
         if self.evidence:
-            return model.predict_with_evidence(test[["doc_id", "text"]])[["label", "evidence"]]
+            return model.predict_with_evidence(test[["doc_id", "text"]])[["label", *PROBA_COLUMNS, "evidence"]]
         return model.predict(test[["doc_id", "text"]])
 
 
@@ -158,6 +158,36 @@ def bootstrap_macro_f1(y_true, y_pred, groups, n_boot: int = 1000, seed: int = 0
     for _ in range(n_boot):
         pick = np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
         values.append(f1_score(y_true[pick], y_pred[pick], labels=list(CONTENT_LABELS), average="macro", zero_division=0))
+    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
+
+
+def bootstrap_macro_f1_delta(pred: pd.DataFrame, ref: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> list[float]:
+    """95% interval of ``macro-F1(pred) - macro-F1(ref)`` on the same rows, resampling whole articles.
+
+    A paired bootstrap: both predictions are scored on the same resampled
+    articles, so the interval is that of the difference, not of either score.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"label": ["reporting", "editorialising"] * 2, "pred": ["reporting"] * 4, "doc_id": list("aabb")})
+    >>> bootstrap_macro_f1_delta(a, a, 20)
+    [0.0, 0.0]
+    """
+    ref = ref.loc[pred.index]
+    content = (pred["label"] != BOILERPLATE).to_numpy()
+    y = pred["label"].to_numpy(dtype=object)[content]
+    pa, pb = pred["pred"].to_numpy(dtype=object)[content], ref["pred"].to_numpy(dtype=object)[content]
+    groups = pred["doc_id"].to_numpy(dtype=object)[content]
+    uniq = np.unique(groups)
+    index = {g: np.flatnonzero(groups == g) for g in uniq}
+    rng = np.random.default_rng(seed)
+    labels = list(CONTENT_LABELS)
+    values = []
+    for _ in range(n_boot):
+        pick = np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
+        fa = f1_score(y[pick], pa[pick], labels=labels, average="macro", zero_division=0)
+        fb = f1_score(y[pick], pb[pick], labels=labels, average="macro", zero_division=0)
+        values.append(fa - fb)
     return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
 
 
@@ -284,7 +314,8 @@ def _run_folds(predictor: Predictor, folds: list[tuple[pd.DataFrame, pd.DataFram
     parts = []
     for (_, test), res in zip(folds, results, strict=True):
         if isinstance(res, pd.DataFrame):
-            parts.append(test.assign(pred=res["label"].to_numpy(), evidence=res["evidence"].to_numpy()))
+            extra = {c: res[c].to_numpy() for c in res.columns if c.startswith("p_")}
+            parts.append(test.assign(pred=res["label"].to_numpy(), evidence=res["evidence"].to_numpy(), **extra))
         else:
             parts.append(test.assign(pred=res))
     return pd.concat(parts).sort_index()
@@ -366,16 +397,17 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
     metrics["baselines"] = {}
     for name, predictor in baselines.items():
         pred = held_out_groups(data, predictor, cv_folds, n_jobs=n_jobs)
-        metrics["baselines"][name] = _brief(scores(pred["label"], pred["pred"]))
+        metrics["baselines"][name] = _brief(pred, n_boot, seed)
     if not fast:
         metrics["ablations"] = {}
         ref = held_out_groups(data, full, cv_folds, n_jobs=n_jobs)
-        metrics["baselines"]["full_model"] = _brief(scores(ref["label"], ref["pred"]))
+        metrics["baselines"]["full_model"] = _brief(ref, n_boot, seed)
         variants = {f"without_{g}": {"groups": tuple(x for x in GROUPS if x != g)} for g in GROUPS}
         variants["without_semantic"] = {"semantic": "none"}
         for name, params in variants.items():
             pred = held_out_groups(data, fit_predict_model(**params), cv_folds, n_jobs=n_jobs)
-            metrics["ablations"][name] = _brief(scores(pred["label"], pred["pred"]))
+            metrics["ablations"][name] = _brief(pred, n_boot, seed)
+            metrics["ablations"][name]["delta_ci"] = bootstrap_macro_f1_delta(pred, ref, n_boot, seed)
         fractions = (0.0, 0.5, 1.0)
     else:
         ref = None
@@ -385,14 +417,19 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
 
     errors = looo[looo["label"] != looo["pred"]][["doc_id", "source", "sent_idx", "text", "label", "pred", "evidence"]]
     atomic_write_bytes(out_dir / "errors.csv", errors.to_csv(index=False).encode("utf-8"))
+    # Held-out content probabilities, for the reliability plot (notebook 02).
+    kept = ["doc_id", "source", "sent_idx", "label", "pred", *(c for c in PROBA_COLUMNS if c in looo.columns)]
+    atomic_write_bytes(out_dir / "predictions.csv", looo[kept].to_csv(index=False).encode("utf-8"))
     atomic_write_bytes(out_dir / "metrics.json", (json.dumps(metrics, indent=2) + "\n").encode())
     write_report(metrics, errors, out_dir / "report.md")
     return metrics
 
 
-def _brief(s: dict) -> dict:
+def _brief(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    s = scores(pred["label"], pred["pred"])
     return {
         "macro_f1": s["macro_f1"],
+        "macro_f1_ci": bootstrap_macro_f1(pred["label"], pred["pred"], pred["doc_id"], n_boot, seed),
         "boilerplate_f1": s["boilerplate_f1"],
         "f1": {k: v["f1"] for k, v in s["per_label"].items()},
     }

@@ -62,6 +62,8 @@ _CUE_WORDS = {
     "lex__propaganda_uncontested": "narrative term, uncontested",
     "lex__propaganda_contested": "narrative term contested in the same sentence",
     "lex__propaganda_in_quote": "narrative term inside a quotation",
+    "narr__any_in": "a narrative inside a quotation",
+    "narr__any_out": "a narrative in the writer's voice",
     "bp__no_terminal": "no full stop",
     "bp__short": "very short line",
     "bp__title_case": "title-case words",
@@ -119,6 +121,13 @@ def describe_feature(name: str, hits: list[tuple[str, str, bool]]) -> str:
         nouns = [t for t, c, q in hits if c == "source_nouns" and not q]
         if nouns:
             return "source " + ", ".join(f"'{t}'" for t in dict.fromkeys(nouns))
+    if cue.startswith(("narr_out__", "narr__any")):
+        # Narrative detectors (framing.narratives) record their matched words as hits.
+        inside = cue == "narr__any_in"
+        name = cue.removeprefix("narr_out__")
+        found = [t for t, c, q in hits if c.startswith("narrative_") and q == inside and (cue.startswith("narr__") or c == f"narrative_{name}")]
+        base = _CUE_WORDS.get(cue) or f"narrative '{name.replace('_', ' ')}' in the writer's voice"
+        return f"{base} ({', '.join(repr(t) for t in dict.fromkeys(found))})" if found else base
     if cue.startswith("lex__propaganda"):
         terms = [t for t, c, _ in hits if c.startswith("propaganda")]
         base = _CUE_WORDS.get(cue, cue)
@@ -130,7 +139,7 @@ _UNINFORMATIVE = frozenset({"style__words", "ctx__position", "bp__words", "bp__f
 
 # Cues whose description names the matched terms; every other description
 # depends only on the feature name and is cached.
-_TERM_CUES = ("lex_out__", "lex_in__", "lex__propaganda", "attr__speech_verb", "attr__source_noun")
+_TERM_CUES = ("lex_out__", "lex_in__", "lex__propaganda", "narr_out__", "narr__any", "attr__speech_verb", "attr__source_noun")
 
 
 @lru_cache(maxsize=65536)

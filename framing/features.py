@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from framing.context import quote_states
 from framing.gc_pause import gc_paused
 from framing.lexicon import Lexicon, char_codes, fold, lookup
+from framing.narratives import load_narratives
 from framing.ngrams import NgramVectorizer, ngram_tokens
 
 # "neighbours" is the stacked context block added by the model (framing.neighbours).
@@ -102,6 +103,7 @@ def cue_columns(lexicon: Lexicon) -> dict[str, list[str]]:
     lex_cats = [c for c in lexicon.categories if c not in _NON_LEXICON]
     lexicon_cols = [f"lex_out__{c}" for c in lex_cats] + [f"lex_in__{c}" for c in lex_cats]
     lexicon_cols += ["lex__propaganda_uncontested", "lex__propaganda_contested", "lex__propaganda_in_quote"]
+    lexicon_cols += [f"narr_out__{n}" for n in load_narratives().names] + ["narr__any_in", "narr__any_out"]
     return {
         "lexicon": lexicon_cols,
         "attribution": [
@@ -205,6 +207,7 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
         shard = _Shard.build([s for d in docs for s in d], sizes, bounds)
         cues: dict[str, np.ndarray] = {}
         hits, terms = _lexicon_cues(shard, lexicon, groups["lexicon"], cues)
+        _narrative_cues(shard, cues, hits)
         _attribution_cues(shard, cues)
         _style_cues(shard, cues)
         _boilerplate_cues(shard, cues)
@@ -398,6 +401,25 @@ def _lexicon_cues(shard: _Shard, lexicon: Lexicon, lexicon_cols: list[str], cues
     for i, t in zip(rows.tolist(), term_ids.tolist(), strict=True):
         matched[i].append(terms[t])
     return hits, matched
+
+
+def _narrative_cues(shard: _Shard, cues: dict, hits: list[list[tuple[str, str, bool]]]) -> None:
+    """Narrative detectors (:mod:`framing.narratives`) in and out of quotation; matches join ``hits``."""
+    narratives = load_narratives()
+    found = narratives.scan(shard.folded)
+    rows = np.array([i for i, f in enumerate(found) for _ in f], dtype=np.int64)
+    names = [name for f in found for name, _, _ in f]
+    a = np.array([s for f in found for _, s, _ in f], dtype=np.int64)
+    b = np.array([e for f in found for _, _, e in f], dtype=np.int64)
+    inside = _inside_quotes(shard, shard.offsets[rows] + a, shard.offsets[rows] + b) if len(rows) else np.zeros(0, bool)
+    for name in narratives.names:
+        cues[f"narr_out__{name}"] = np.zeros(shard.n, dtype=np.float32)
+    cues["narr__any_in"] = shard.count(rows[inside]) > 0
+    cues["narr__any_out"] = shard.count(rows[~inside]) > 0
+    for i, name, s, e, q in zip(rows.tolist(), names, a.tolist(), b.tolist(), inside.tolist(), strict=True):
+        if not q:
+            cues[f"narr_out__{name}"][i] = 1.0
+        hits[i].append((shard.folded[i][s:e], f"narrative_{name}", q))
 
 
 def _inside_quotes(shard: _Shard, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

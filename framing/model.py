@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
@@ -27,13 +27,18 @@ from framing.features import GROUPS, Encoded, build_features, cue_columns, encod
 from framing.gc_pause import gc_paused
 from framing.lexicon import Lexicon, load_lexicons
 from framing.neighbours import append_columns, doc_bounds, neighbour_features, neighbour_names
-from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
+from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS, PROBA_COLUMNS
 from framing.semantic import ENCODERS
 from framing.semantic import vectors as semantic_vectors
 
 _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
 # Where a sentence stands on the page, not what it says (see _without_position_alone).
 _POSITION_FEATURES = ("context__ctx__position", "context__ctx__first", "context__ctx__last", "boilerplate__bp__from_end")
+
+
+def _joint(p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
+    """Five probabilities in ``LABELS`` order from the gate and the conditional content model."""
+    return np.column_stack([p_bp, p_content * (1 - p_bp)[:, None]]) if len(p_bp) else np.zeros((0, len(LABELS)))
 
 
 def as_sentence_table(X: Any) -> pd.DataFrame:
@@ -119,6 +124,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         (chosen by 4-fold cross-validation grouped by outlet).
     semantic_C : float, default 1.0
         Inverse regularisation strength of the semantic model.
+    content_estimator : classifier, optional
+        The linear content model behind the calibration; ``None`` means
+        ``LogisticRegression(C=C, class_weight="balanced")``. Any classifier
+        with ``coef_`` keeps the evidence, e.g.
+        ``set_params(content_estimator=LinearSVC(class_weight="balanced"))``.
 
     Attributes
     ----------
@@ -151,6 +161,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         semantic: str = "static",
         semantic_weight: float = 0.4,
         semantic_C: float = 1.0,
+        content_estimator: Any = None,
     ):
         self.groups = groups
         self.C = C
@@ -163,6 +174,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.semantic = semantic
         self.semantic_weight = semantic_weight
         self.semantic_C = semantic_C
+        self.content_estimator = content_estimator
 
     # -- public API: validate, then delegate ---------------------------------
     def fit(self, X: pd.DataFrame, y) -> FramingClassifier:
@@ -187,14 +199,16 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return self._fit(X, y, weights)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Probabilities over ``classes_``: boilerplate, then the four labels.
+        """Probabilities over ``classes_`` (``LABELS``): boilerplate, then the four labels.
 
-        The four content probabilities are scaled by ``1 - p(boilerplate)``
-        so each row sums to one.
+        ``p(label) = (1 - p(boilerplate)) * p(label | content)``, so each row
+        sums to one. These are the ``p_*`` columns of :func:`framing.classify`
+        and :meth:`predict_with_evidence` too. The label is boilerplate when
+        ``p(boilerplate) >= 0.5``, else the most probable content label.
         """
         check_is_fitted(self, "content_")
         p_bp, p_content, _ = self._predict(self._encode(as_sentence_table(X)))
-        return np.column_stack([p_bp, p_content * (1 - p_bp)[:, None]])
+        return _joint(p_bp, p_content)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Labels: boilerplate where the detector says so, else the top content label."""
@@ -205,8 +219,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_evidence(self, X: pd.DataFrame, top: int = 3, lexicon_terms: bool = False) -> pd.DataFrame:
         """Labels, content probabilities and evidence strings, one row per sentence.
 
-        Returns a frame with ``label``, ``p_<label>`` for the four content
-        labels (conditional on the sentence being content) and ``evidence``;
+        Returns a frame with ``label``, ``p_<label>`` for the five labels
+        (those of :meth:`predict_proba`) and ``evidence``;
         with ``lexicon_terms=True`` also ``terms`` (the lexicon terms matched,
         one entry per match) and ``words`` (:func:`framing.features.count_words`),
         which the batch summaries reuse instead of matching the text again.
@@ -218,7 +232,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             enc = self._encode(X)
             p_bp, p_content, Z = self._predict(enc)
             labels = self._decide(p_bp, p_content)
-            out = pd.DataFrame(p_content, columns=[f"p_{c}" for c in CONTENT_LABELS])
+            out = pd.DataFrame(_joint(p_bp, p_content), columns=list(PROBA_COLUMNS))
             out.insert(0, "label", labels)
             out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
             if lexicon_terms:
@@ -252,9 +266,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.features_ = build_features(self.cue_columns_, needed, self.ngram_min_df)
         Z = self.features_.fit_transform(enc.frame()).tocsr()
         names = self.features_.get_feature_names_out()
-        group_of = np.array([n.split("__", 1)[0] for n in names])
-        self.boilerplate_columns_ = np.flatnonzero(np.isin(group_of, _BOILERPLATE_GROUPS))
-        self.content_columns_ = np.flatnonzero(np.isin(group_of, list(self.groups)))
+        self.boilerplate_columns_ = self._columns_of(_BOILERPLATE_GROUPS)
+        self.content_columns_ = self._columns_of(self.groups)
         is_bp = y == BOILERPLATE
         Zb = Z[:, self.boilerplate_columns_]
         self.boilerplate_ = LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=3000)
@@ -270,7 +283,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             P1 = self._out_of_fold(Zc, y, content, weights, X)
             self.stage1_ = self._stage1().fit(Zc[content], y[content], sample_weight=weights[content])
             Zc = self._with_neighbours(Zc, P1, enc)
-        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+        base = (
+            clone(self.content_estimator)
+            if self.content_estimator is not None
+            else LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+        )
         self.content_ = CalibratedClassifierCV(
             base,
             method=self.calibration,
@@ -285,6 +302,37 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             self.semantic_.fit(E[content], y[content], sample_weight=weights[content])
         self.classes_ = np.array(LABELS, dtype=object)
         return self
+
+    def _columns_of(self, groups: tuple[str, ...]) -> np.ndarray:
+        """Columns of the fitted union that come from ``groups``, from its ``output_indices_``."""
+        spans = self.features_.output_indices_
+        return np.sort(np.concatenate([np.arange(spans[g].start, spans[g].stop) for g in groups if g in spans] or [np.zeros(0, int)]))
+
+    @property
+    def named_steps(self) -> dict[str, Any]:
+        """The fitted stages in data-flow order, by name.
+
+        ``features`` (the union of n-grams and cue groups), ``boilerplate``
+        (the gate, over ``boilerplate_columns_``), ``sequence`` (the first
+        stage whose neighbours' probabilities feed the content model; absent
+        without the ``neighbours`` group), ``content`` (the calibrated content
+        model, over ``content_columns_`` and the neighbour block) and
+        ``semantic`` (blended in with weight ``semantic_weight``; absent when
+        off).
+
+        Examples
+        --------
+        >>> list(load_model().named_steps)  # doctest: +SKIP
+        ['features', 'boilerplate', 'sequence', 'content', 'semantic']
+        """
+        check_is_fitted(self, "content_")
+        steps = {"features": self.features_, "boilerplate": self.boilerplate_}
+        if hasattr(self, "stage1_") and self._stacked():
+            steps["sequence"] = self.stage1_
+        steps["content"] = self.content_
+        if self._uses_semantic() and hasattr(self, "semantic_"):
+            steps["semantic"] = self.semantic_
+        return steps
 
     def _predict(self, enc: Encoded):
         frame = enc.frame()

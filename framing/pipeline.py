@@ -102,10 +102,11 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per sentence: ``doc_id, source, sent_idx, start, end, text,
-        label, p_reporting, p_official_claim, p_editorialising,
+        label, p_boilerplate, p_reporting, p_official_claim, p_editorialising,
         p_propaganda_echo, evidence, error``. Boilerplate rows keep their place
-        with ``label == 'boilerplate'``; the four probabilities are those of
-        the content labels given that the sentence is content. A document
+        with ``label == 'boilerplate'``; the five probabilities are the model's
+        ``predict_proba`` (they sum to one; ``p(label | content)`` is
+        ``p_<label> / (1 - p_boilerplate)``). A document
         whose text is missing gives one row with its ``error`` and no label.
         For a DataFrame input, ``doc_id`` keeps the caller's values and dtype
         and ``doc_index`` (first column) holds the index label of each

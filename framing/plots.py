@@ -8,7 +8,8 @@ object-oriented API, never through ``pyplot``, so they work under any backend
 (Agg included), hold no global state and are freed when dropped. In a
 notebook, a figure left as a cell's last value is shown inline.
 
-Label colours match ``report.html``.
+Label names and colours come from :data:`framing.schema.LABEL_DISPLAY`, as in
+``report.html``.
 
 Examples
 --------
@@ -31,25 +32,23 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from framing.evidence import describe_feature
-from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS
+from framing.plots_calibration import reliability_figure, reliability_table
+from framing.schema import BOILERPLATE, CONTENT_LABELS, LABEL_DISPLAY, LABELS
 
-LABEL_COLORS: dict[str, str] = {
-    BOILERPLATE: "#bbbbbb",
-    "reporting": "#4e79a7",
-    "official_claim": "#59a14f",
-    "editorialising": "#f28e2b",
-    "propaganda_echo": "#e15759",
-}
-"""Bar colour of each label (as in ``report.html``)."""
+# Views of framing.schema.LABEL_DISPLAY, kept under their old names for notebooks.
+LABEL_COLORS: dict[str, str] = {lab: st.colour for lab, st in LABEL_DISPLAY.items()}
+"""Bar colour of each label (as in ``report.html``; from :data:`framing.schema.LABEL_DISPLAY`)."""
 
-HIGHLIGHT_COLORS: dict[str, str] = {
-    BOILERPLATE: "#eeeeee",
-    "reporting": "#dbe7f3",
-    "official_claim": "#d9efd5",
-    "editorialising": "#fde3c6",
-    "propaganda_echo": "#f9d0d1",
-}
+HIGHLIGHT_COLORS: dict[str, str] = {lab: st.tint for lab, st in LABEL_DISPLAY.items()}
 """Background of a highlighted sentence of each label (as in ``report.html``)."""
+
+# Metric series (not labels): dark grey for content macro-F1, the boilerplate
+# label's own grey for boilerplate F1, so the pair also reads in greyscale.
+_MACRO_F1_COLOUR = "#404040"
+_COMPARED: dict[str, tuple[str, str]] = {
+    "macro_f1": ("content macro-F1", _MACRO_F1_COLOUR),
+    "boilerplate_f1": ("boilerplate F1", LABEL_DISPLAY[BOILERPLATE].colour),
+}
 
 RUN_NAMES: dict[str, str] = {
     "real_looo": "leave-one-outlet-out",
@@ -67,7 +66,8 @@ def label_name(label: str) -> str:
     >>> label_name("propaganda_echo")
     'propaganda echo'
     """
-    return str(label).replace("_", " ")
+    style = LABEL_DISPLAY.get(label)
+    return style.name if style is not None else str(label).replace("_", " ")
 
 
 def _short(text: str, width: int) -> str:
@@ -186,7 +186,10 @@ def comparison_table(metrics: Mapping) -> pd.DataFrame:
     """Macro-F1, boilerplate F1 and per-label F1 of the baselines and ablations.
 
     ``kind`` is ``baseline``, ``model`` (the full model, listed among the
-    baselines in ``metrics.json``) or ``ablation``.
+    baselines in ``metrics.json``) or ``ablation``. An entry's
+    ``macro_f1_ci`` / ``boilerplate_f1_ci`` (``[lo, hi]``), when present,
+    become ``macro_f1_lo``, ``macro_f1_hi``, ``boilerplate_f1_lo`` and
+    ``boilerplate_f1_hi``.
 
     Examples
     --------
@@ -200,6 +203,10 @@ def comparison_table(metrics: Mapping) -> pd.DataFrame:
             kind_name = "model" if name == "full_model" else kind[:-1]
             row = {"name": name, "kind": kind_name, "macro_f1": s.get("macro_f1"),
                    "boilerplate_f1": s.get("boilerplate_f1")}
+            for metric in _COMPARED:
+                ci = s.get(f"{metric}_ci")
+                if ci is not None:
+                    row[f"{metric}_lo"], row[f"{metric}_hi"] = ci[0], ci[1]
             row.update({f"f1_{k}": v for k, v in (s.get("f1") or {}).items()})
             rows.append(row)
     if not rows:
@@ -290,9 +297,9 @@ def learning_curve_plot(metrics: Mapping) -> Figure:
     x = [p["real_articles"] for p in points]
     fig = Figure(figsize=(6.5, 3.8), layout="constrained")
     ax = fig.add_subplot()
-    ax.plot(x, [p["macro_f1"] for p in points], marker="o", color="#4e79a7",
+    ax.plot(x, [p["macro_f1"] for p in points], marker="o", color=_MACRO_F1_COLOUR,
             label="content macro-F1")
-    ax.plot(x, [p["boilerplate_f1"] for p in points], marker="s", color="#999999",
+    ax.plot(x, [p["boilerplate_f1"] for p in points], marker="s", color=LABEL_COLORS[BOILERPLATE],
             linestyle="--", label="boilerplate F1")
     for p in points:
         ax.annotate(f"{p['real_sentences']:,} sent.", (p["real_articles"], p["macro_f1"]),
@@ -306,7 +313,9 @@ def learning_curve_plot(metrics: Mapping) -> Figure:
     return fig
 
 
-def comparison_plot(metrics: Mapping) -> Figure:
+def comparison_plot(
+    metrics: Mapping, intervals: Mapping[str, Mapping[str, Sequence[float]]] | None = None
+) -> Figure:
     """Bar chart of macro-F1 and boilerplate F1: baselines, full model, ablations.
 
     Parameters
@@ -315,6 +324,11 @@ def comparison_plot(metrics: Mapping) -> Figure:
         ``metrics.json`` as a dict; reads ``metrics["baselines"]`` and, when
         present, ``metrics["ablations"]`` (each ``{name: {"macro_f1",
         "boilerplate_f1", ...}}``).
+    intervals : mapping, optional
+        ``{name: {"macro_f1": (lo, hi), "boilerplate_f1": (lo, hi)}}``: drawn
+        as error bars. Without it, an entry's own ``macro_f1_ci`` /
+        ``boilerplate_f1_ci`` are used where present; entries with neither get
+        no error bar.
 
     Returns
     -------
@@ -328,8 +342,19 @@ def comparison_plot(metrics: Mapping) -> Figure:
     ...                    "full_model": {"macro_f1": 0.8, "boilerplate_f1": 0.9}}}
     >>> len(comparison_plot(m).axes[0].patches)
     4
+    >>> ax = comparison_plot(m, {"full_model": {"macro_f1": (0.7, 0.85)}}).axes[0]
+    >>> len(ax.containers)  # two sets of bars, one set of error bars
+    3
     """
     table = comparison_table(metrics)
+    for name, given in (intervals or {}).items():
+        if name not in table.index:
+            raise ValueError(f"intervals: {name!r} is not a baseline or ablation of metrics")
+        for metric, (lo, hi) in given.items():
+            for column, value in ((f"{metric}_lo", lo), (f"{metric}_hi", hi)):
+                if column not in table.columns:
+                    table[column] = np.nan
+                table.loc[name, column] = value
     names = [
         ("ablation: " if kind == "ablation" else "") + label_name(name)
         for name, kind in zip(table.index, table["kind"], strict=True)
@@ -339,20 +364,29 @@ def comparison_plot(metrics: Mapping) -> Figure:
     ax = fig.add_subplot()
     y = np.arange(n)
     h = 0.38
-    ax.barh(y - h / 2, table["macro_f1"].astype(float), height=h, color="#4e79a7",
-            label="content macro-F1")
-    ax.barh(y + h / 2, table["boilerplate_f1"].astype(float), height=h, color="#bbbbbb",
-            label="boilerplate F1")
-    for column, offset in (("macro_f1", -h / 2), ("boilerplate_f1", h / 2)):
-        for yi, v in zip(y, table[column].astype(float), strict=True):
+    for metric, offset in zip(_COMPARED, (-h / 2, h / 2), strict=True):
+        values = table[metric].astype(float).to_numpy()
+        ax.barh(y + offset, values, height=h, color=_COMPARED[metric][1], label=_COMPARED[metric][0])
+        ends = values.copy()
+        if f"{metric}_lo" in table.columns:
+            lo = table[f"{metric}_lo"].astype(float).to_numpy()
+            hi = table[f"{metric}_hi"].astype(float).to_numpy()
+            ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(values)
+            if ok.any():
+                err = np.vstack([values[ok] - lo[ok], hi[ok] - values[ok]])
+                ax.errorbar(values[ok], y[ok] + offset, xerr=err, fmt="none", ecolor="#222222",
+                            capsize=2.5, linewidth=1)
+                ends[ok] = np.maximum(values[ok], hi[ok])
+        # The value sits past the whisker, where there is one, so they do not overlap.
+        for yi, v, end in zip(y, values, ends, strict=True):
             if _finite(v):
-                ax.text(v + 0.01, yi + offset, f"{v:.2f}", va="center", fontsize=7)
+                ax.text(end + 0.01, yi + offset, f"{v:.2f}", va="center", fontsize=7)
     if "full_model" in table.index:
-        ax.axvline(float(table.loc["full_model", "macro_f1"]), color="#4e79a7", linestyle="--",
-                   linewidth=1)
+        ax.axvline(float(table.loc["full_model", "macro_f1"]), color=_COMPARED["macro_f1"][1],
+                   linestyle="--", linewidth=1)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.08)
+    ax.set_xlim(0, 1.12)
     ax.set_xlabel("F1 on real text (3-fold grouped by outlet)")
     ax.set_title("Baselines" + (" and ablations" if (table["kind"] == "ablation").any() else ""))
     fig.legend(loc="outside lower center", ncols=2, fontsize=8)
@@ -496,7 +530,7 @@ def top_features_plot(features: pd.DataFrame, width: int = 42) -> Figure:
     for ax, label in zip(axes, labels, strict=False):
         part = features[features["label"] == label]
         w = part["weight"].astype(float).to_numpy()
-        ax.barh(range(len(part)), w, color=LABEL_COLORS.get(label, "#4e79a7"))
+        ax.barh(range(len(part)), w, color=LABEL_COLORS.get(label, _MACRO_F1_COLOUR))
         ax.set_yticks(range(len(part)), [_short(t, width) for t in part[text_col]], fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="#444444", linewidth=0.6)
@@ -561,7 +595,7 @@ def source_shares_plot(
         share = rows[f"share_{label}"].astype(float).to_numpy()
         lo = rows[f"share_{label}_lo"].astype(float).to_numpy()
         hi = rows[f"share_{label}_hi"].astype(float).to_numpy()
-        ax.barh(y, np.nan_to_num(share), color=LABEL_COLORS.get(label, "#4e79a7"), height=0.7)
+        ax.barh(y, np.nan_to_num(share), color=LABEL_COLORS.get(label, _MACRO_F1_COLOUR), height=0.7)
         ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(share)
         if ok.any():
             err = np.vstack([share[ok] - lo[ok], hi[ok] - share[ok]]).clip(min=0)
@@ -661,7 +695,7 @@ def top_examples(sentences: pd.DataFrame, n: int = 2) -> pd.DataFrame:
 
 
 def highlight_html(sentences: pd.DataFrame, max_sentences: int | None = None) -> str:
-    """Articles as HTML with each sentence shaded by its label.
+    """Articles as HTML with each sentence shaded and underlined by its label, with its initials.
 
     Hovering a sentence shows its label, probability and evidence. Every
     piece of text is HTML-escaped. Styles are inline, so the snippet renders
@@ -689,12 +723,8 @@ def highlight_html(sentences: pd.DataFrame, max_sentences: int | None = None) ->
     True
     """
     esc = html.escape
-    legend = " ".join(
-        f'<span style="background:{HIGHLIGHT_COLORS[lab]};padding:1px 6px;border-radius:3px">'
-        f"{esc(label_name(lab))}</span>"
-        for lab in LABELS
-    )
-    out = [f'<div style="font-size:13px;line-height:1.5">{legend}']
+    legend = " ".join(_highlight_span(lab, esc(label_name(lab)), "") for lab in LABELS)
+    out = [f'<div style="font-size:13px;line-height:1.9">{legend}']
     for doc_id, doc in sentences.groupby("doc_id", sort=False):
         source = str(doc["source"].iloc[0]) if "source" in doc else ""
         shown = doc if max_sentences is None else doc.head(max_sentences)
@@ -706,12 +736,7 @@ def highlight_html(sentences: pd.DataFrame, max_sentences: int | None = None) ->
                 tip += f" (p={float(row[f'p_{label}']):.2f})"
             if row.get("evidence"):
                 tip += f"\n{row['evidence']}"
-            color = "#888888" if label == BOILERPLATE else "inherit"
-            spans.append(
-                f'<span title="{esc(tip, quote=True)}" style="background:'
-                f'{HIGHLIGHT_COLORS.get(label, "#eeeeee")};color:{color};padding:0 2px">'
-                f"{esc(str(row['text']))}</span>"
-            )
+            spans.append(_highlight_span(label, esc(str(row["text"])), esc(tip, quote=True)))
         more = len(doc) - len(shown)
         tail = f' <i style="color:#888">\u2026 {more} more sentences</i>' if more > 0 else ""
         out.append(
@@ -721,6 +746,20 @@ def highlight_html(sentences: pd.DataFrame, max_sentences: int | None = None) ->
         )
     out.append("</div>")
     return "".join(out)
+
+
+def _highlight_span(label: str, text_html: str, tip_html: str) -> str:
+    """One sentence styled inline like report.html: tint, underline and an initials chip."""
+    st = LABEL_DISPLAY.get(label, LABEL_DISPLAY[BOILERPLATE])
+    deco = "none" if st.underline == "none" else f"underline {st.underline} {st.colour} 2px"
+    colour = "#595959" if st is LABEL_DISPLAY[BOILERPLATE] else "inherit"
+    title = f' title="{tip_html}"' if tip_html else ""
+    return (
+        f'<span{title} style="background:{st.tint};color:{colour};text-decoration:{deco};'
+        f'text-underline-offset:3px;padding:0 2px">{text_html}</span>'
+        f'<sup style="font-size:9px;font-weight:bold;border:1px solid {st.colour};background:{st.tint};'
+        f'border-radius:3px;padding:0 2px;margin-left:1px">{html.escape(st.initials)}</sup>'
+    )
 
 
 __all__ = [
@@ -733,12 +772,14 @@ __all__ = [
     "confusion_plot",
     "headline_table",
     "highlight_html",
+    "reliability_table",
     "label_distribution_plot",
     "feature_text",
     "label_name",
     "learning_curve_plot",
     "loaded_rates_plot",
     "per_label_table",
+    "reliability_figure",
     "source_shares_plot",
     "top_examples",
     "top_features",

@@ -1,15 +1,22 @@
 """``report.html``: one self-contained page of a run's aggregates and labeled articles.
 
-The page needs no network and runs no script: CSS is inline, the chart is
-inline SVG, and a Content-Security-Policy forbids scripts outright. Every
-piece of corpus data (article text, doc ids, sources, terms, evidence) is
-HTML-escaped before it enters the page, so hostile input shows as text.
+The page needs no network. CSS is inline, the charts are inline SVG
+(:mod:`framing.report_charts`), and a Content-Security-Policy allows one
+inline script only, by its hash (:mod:`framing.report_nav`: search, filters,
+sortable tables); everything else, evidence included, works without it.
+Every piece of corpus data (article text, titles, URLs, doc ids, sources,
+terms, evidence) is HTML-escaped before it enters the page, so hostile input
+shows as text; only ``http(s)`` URLs become links.
+
+Label names, colours, initials and underline styles come from
+:data:`framing.schema.LABEL_DISPLAY`; the label CSS is generated from it.
 """
 
 from __future__ import annotations
 
-import html
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
@@ -17,37 +24,35 @@ from string import Template
 import pandas as pd
 
 from framing.aggregate import MIN_ARTICLES, Aggregates
-from framing.schema import BOILERPLATE, CONTENT_LABELS, PROBA_COLUMNS
+from framing.report_charts import MAX_CHART_SOURCES, esc, finite, share_chart, trend_charts
+from framing.report_nav import SCRIPT, contents, script_hash, source_ids, tools
+from framing.report_tables import month_table, pairwise_table, source_tables
+from framing.schema import BOILERPLATE, CONTENT_LABELS, LABEL_DISPLAY, LABELS, PROBA_COLUMNS
 
-MAX_CHART_SOURCES = 40
-LABEL_NAMES = {
-    "reporting": "reporting",
-    "official_claim": "official claim",
-    "editorialising": "editorialising",
-    "propaganda_echo": "propaganda echo",
-    BOILERPLATE: "boilerplate",
-}
+__all__ = ["Article", "esc", "label_css", "paragraph_breaks", "render_report", "url_html"]
+
+# The segmenter cuts inside a line only after terminal punctuation (and any
+# closing quotes), so a sentence that does not end so ended its line.
+_SENTENCE_END = re.compile("[.!?\u2026]+[\"\u201d\u2019')\\]]*$")
+_HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 
 
 @dataclass
 class Article:
-    """One article's labeled sentences for the report."""
+    """One article's labeled sentences for the report.
+
+    ``title``, ``url`` and ``text`` (the original text, for exact paragraph
+    breaks) are optional; when empty, ``title`` and ``url`` are taken from
+    columns of that name in ``sentences`` if it has them.
+    """
 
     doc_id: str
     source: str
     published: str
     sentences: pd.DataFrame  # OUTPUT_COLUMNS rows of this article, in order
-
-
-def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute.
-
-    Examples
-    --------
-    >>> esc('<b title="x">')
-    '&lt;b title=&quot;x&quot;&gt;'
-    """
-    return html.escape("" if value is None else str(value), quote=True)
+    title: str = ""
+    url: str = ""
+    text: str = ""
 
 
 def render_report(
@@ -63,7 +68,8 @@ def render_report(
         The articles to show highlighted (a selection for large runs).
     meta : dict
         Shown in the header: ``documents``, ``sentences``, ``model_sha256``,
-        ``created`` (any subset).
+        ``created`` (any subset); ``sentences_file`` names the run's
+        sentences file in the note on unshown articles.
     total_articles : int, optional
         Articles in the run, to say how many are shown.
 
@@ -85,30 +91,92 @@ def _render(
         resources.files("framing").joinpath("templates", "report.html").read_text(encoding="utf-8")
     )
     sources = aggregates.sources()
-    shown = len(articles)
-    total = total_articles if total_articles is not None else shown
-    articles_note = (
-        f"Showing {shown} of {total} articles (a round-robin selection across sources, in corpus order)."
-        if shown < total
-        else f"All {total} articles."
-    )
+    ids = source_ids([a.source for a in articles])
+    trend = trend_charts(aggregates.table)
+    months = month_table(aggregates.table, ids)
+    pairwise = pairwise_table(aggregates.pairwise)
+    sections = [
+        ("sec-shares", "Label shares by source"),
+        *([("sec-trend", "Label shares by month")] if trend else []),
+        ("sec-aggregates", "Aggregates"),
+        ("sec-rates", "Loaded terms per 1,000 words"),
+        ("sec-drivers", "Terms that drive each label"),
+        *([("sec-months", "Per source and month")] if months else []),
+        ("sec-pairwise", "Differences between sources"),
+        ("sec-articles", "Articles"),
+    ]
+    by_source: dict[str, list[tuple[str, str]]] = {}
+    for i, a in enumerate(articles):
+        by_source.setdefault(a.source, []).append((f"doc-{i}", _short(_field(a, "title") or a.doc_id, 60)))
     chart_note = (
         f"The {MAX_CHART_SOURCES} sources with most articles are shown; the table lists all."
         if len(sources) > MAX_CHART_SOURCES
         else ""
     )
     return template.substitute(
+        script_hash=script_hash(SCRIPT),
+        label_css=label_css(),
         meta=_meta(meta),
-        legend=_legend(CONTENT_LABELS, "c"),
-        legend_all=_legend((*CONTENT_LABELS, BOILERPLATE), "l"),
-        chart=_chart(sources),
+        toc=contents(sections, by_source, ids),
+        legend=_legend(CONTENT_LABELS),
+        legend_all=_legend(LABELS, underline=True),
+        chart=share_chart(sources),
         chart_note=esc(chart_note),
-        table=_source_table(sources, aggregates.meta.get("rate_categories", [])),
-        months=_month_table(aggregates.table),
-        pairwise=_pairwise_table(aggregates.pairwise),
-        articles="\n".join(_article(a, i) for i, a in enumerate(articles)),
-        articles_note=esc(articles_note),
+        min_articles=MIN_ARTICLES,
+        trend=_trend_section(trend),
+        table=source_tables(sources, aggregates.meta.get("rate_categories", []), ids),
+        months=months,
+        pairwise=pairwise,
+        tools=tools(ids) if articles else "",
+        articles=_articles(articles, ids),
+        articles_note=_articles_note(len(articles), total_articles, meta),
+        script=SCRIPT,
     )
+
+
+def label_css(labels: Iterable[str] = LABELS) -> str:
+    """The label rules of the page's stylesheet, from :data:`~framing.schema.LABEL_DISPLAY`.
+
+    ``l-<label>``: a highlighted sentence (tint and underline);
+    ``c-<label>``: the strong colour (swatches, bars, lines);
+    ``k-<label>``: the initials chip.
+
+    Examples
+    --------
+    >>> ".c-reporting { background: #0072b2; fill: #0072b2; stroke: #0072b2; }" in label_css()
+    True
+    """
+    rules = []
+    for lab in labels:
+        st = LABEL_DISPLAY[lab]
+        # The shorthand resets the thickness, so it is given here, not only on .s.
+        deco = "none" if st.underline == "none" else f"underline {st.underline} {st.colour} 2px"
+        rules += [
+            f".l-{lab} {{ background: {st.tint}; text-decoration: {deco}; }}",
+            f".c-{lab} {{ background: {st.colour}; fill: {st.colour}; stroke: {st.colour}; }}",
+            f".k-{lab} {{ background: {st.tint}; border-color: {st.colour}; }}",
+            # The script's label filter sets data-only; other labels fade.
+            f'body[data-only="{lab}"] .s:not(.l-{lab}) {{ background: none; text-decoration: none; '
+            "color: #767676; }",
+        ]
+    rules += [f".l-{BOILERPLATE} {{ color: #595959; }}", "svg rect.bar { stroke: none; }"]
+    return "\n".join(rules)
+
+
+def _legend(labels: Iterable[str], underline: bool = False) -> str:
+    out = []
+    for lab in labels:
+        st = LABEL_DISPLAY[lab]
+        cue = (
+            f" <small>({'no underline' if st.underline == 'none' else st.underline + ' underline'})</small>"
+            if underline
+            else ""
+        )
+        out.append(
+            f'<span class="key"><span class="sw c-{lab}"></span><span class="s l-{lab}">{esc(st.name)}</span>'
+            f'<span class="chip k-{lab}">{esc(st.initials)}</span>{cue}</span>'
+        )
+    return "".join(out)
 
 
 def _meta(meta: dict) -> str:
@@ -128,228 +196,189 @@ def _meta(meta: dict) -> str:
     return " &middot; ".join(parts)
 
 
-def _legend(labels, prefix: str) -> str:
-    return "".join(
-        f'<span><i class="{prefix}-{lab}"></i>{esc(LABEL_NAMES[lab])}</span>' for lab in labels
+def _articles_note(shown: int, total: int | None, meta: dict) -> str:
+    total = shown if total is None else total
+    if shown >= total:
+        return f"All {total:,} articles."
+    name = meta.get("sentences_file")
+    where = (
+        f"<code>{esc(name)}</code>"
+        if name
+        else "<code>sentences.parquet</code> (<code>sentences.csv</code> with <code>--format csv</code>)"
+    )
+    return (
+        f"Showing {shown:,} of {total:,} articles (a round-robin selection across sources, in corpus "
+        f"order). To show more, run <code>framing score</code> again with <code>--report-articles N</code>. "
+        f"Every sentence of every article, with its label, probabilities and evidence, is in {where} "
+        "in the run folder; to read one source's articles, filter that file on its <code>source</code> "
+        "column (in a notebook, <code>framing.plots.highlight_html</code> shows them highlighted)."
     )
 
 
-def _chart(sources: pd.DataFrame) -> str:
-    if len(sources) == 0:
-        return '<p class="note">No content sentences to chart.</p>'
-    rows = sources.sort_values(["articles", "source"], ascending=[False, True], kind="stable").head(
-        MAX_CHART_SOURCES
-    )
-    bar, gap, left, width = 11, 10, 190, 640
-    group_h = bar * len(CONTENT_LABELS) + gap
-    top = 24
-    height = top + group_h * len(rows) + 10
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 70}" height="{height}" '
-        'role="img" aria-label="label shares by source" id="chart">'
-    ]
-    for tick in range(0, 101, 20):
-        x = left + width * tick / 100
-        out.append(
-            f'<line class="grid" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 10}"/>'
-        )
-        out.append(f'<text x="{x:.1f}" y="{top - 8}" text-anchor="middle">{tick}%</text>')
-    for g, row in enumerate(rows.itertuples(index=False)):
-        y0 = top + g * group_h
-        name = str(row.source) if str(row.source) else "(no source)"
-        short = name if len(name) <= 28 else name[:27] + "\u2026"
-        out.append(
-            f'<text x="{left - 8}" y="{y0 + bar * 2 + 4}" text-anchor="end"><title>{esc(name)}</title>'
-            f"{esc(short)} (n={int(row.articles)})</text>"
-        )
-        for j, label in enumerate(CONTENT_LABELS):
-            share = getattr(row, f"share_{label}")
-            lo, hi = getattr(row, f"share_{label}_lo"), getattr(row, f"share_{label}_hi")
-            y = y0 + j * bar
-            w = 0.0 if not _finite(share) else width * share
-            tip = f"{name}: {LABEL_NAMES[label]} {_pct(share)}" + (
-                f" (95% CI {_pct(lo)}\u2013{_pct(hi)})" if _finite(lo) else ""
-            )
-            out.append(
-                f'<rect class="bar c-{label}" x="{left}" y="{y + 1}" width="{w:.1f}" height="{bar - 2}">'
-                f"<title>{esc(tip)}</title></rect>"
-            )
-            if _finite(lo) and _finite(hi):
-                x1, x2, ym = left + width * lo, left + width * hi, y + bar / 2
-                out.append(
-                    f'<line class="ci" x1="{x1:.1f}" y1="{ym:.1f}" x2="{x2:.1f}" y2="{ym:.1f}"/>'
-                )
-                for x in (x1, x2):
-                    out.append(
-                        f'<line class="ci" x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{y + bar - 2}"/>'
-                    )
-    out.append(f'<line class="axis" x1="{left}" y1="{top - 4}" x2="{left}" y2="{height - 10}"/>')
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _source_table(sources: pd.DataFrame, categories: list[str]) -> str:
-    return "".join(
-        [
-            _table(
-                "aggregates",
-                [
-                    "source",
-                    "articles",
-                    "sentences",
-                    "words",
-                    *(LABEL_NAMES[lab] for lab in CONTENT_LABELS),
-                ],
-                [
-                    [_name_cell(row["source"]), *_share_cells(row)]
-                    for row in sources.to_dict("records")
-                ],
-            ),
-            "<h3>Loaded terms per 1,000 words</h3>",
-            _table(
-                "rates",
-                [
-                    "source",
-                    *(c.replace("propaganda_", "prop. ").replace("_", " ") for c in categories),
-                ],
-                [
-                    [
-                        _name_cell(row["source"]),
-                        *(f"<td>{_num(row[f'rate_{c}'])}</td>" for c in categories),
-                    ]
-                    for row in sources.to_dict("records")
-                ],
-            ),
-            "<h3>Terms that drive each label</h3>",
-            _table(
-                "drivers",
-                ["source", *(LABEL_NAMES[lab] for lab in CONTENT_LABELS)],
-                [
-                    [
-                        _name_cell(row["source"]),
-                        *(
-                            f'<td class="t">{esc(row[f"drivers_{lab}"])}</td>'
-                            for lab in CONTENT_LABELS
-                        ),
-                    ]
-                    for row in sources.to_dict("records")
-                ],
-                first_cols=1 + len(CONTENT_LABELS),
-            ),
-        ]
-    )
-
-
-def _table(table_id: str, head: list[str], rows: list[list[str]], first_cols: int = 1) -> str:
-    out = [f'<table id="{table_id}"><thead><tr>']
-    out += [
-        f'<th class="{"t" if i < first_cols else ""}">{esc(h)}</th>' for i, h in enumerate(head)
-    ]
-    out.append("</tr></thead><tbody>")
-    out += ["<tr>" + "".join(cells) + "</tr>" for cells in rows]
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _name_cell(value) -> str:
-    return f'<td class="t">{esc(value or "(none)")}</td>'
-
-
-def _share_cells(row: dict) -> list[str]:
-    cells = [f"<td>{int(row[k]):,}</td>" for k in ("articles", "sentences", "words")]
-    for label in CONTENT_LABELS:
-        lo = row[f"share_{label}_lo"]
-        ci = (
-            f"<br><small>{_pct(lo)}\u2013{_pct(row[f'share_{label}_hi'])}</small>"
-            if _finite(lo)
-            else ""
-        )
-        cells.append(f"<td>{_pct(row[f'share_{label}'])}{ci}</td>")
-    return cells
-
-
-def _month_table(table: pd.DataFrame) -> str:
-    months = table[table["level"] == "month"]
-    if len(months) == 0:
+def _trend_section(trend: str) -> str:
+    if not trend:
         return ""
-    head = [
-        "source",
-        "month",
-        "articles",
-        "sentences",
-        "words",
-        *(LABEL_NAMES[lab] for lab in CONTENT_LABELS),
-    ]
-    rows = [
-        [_name_cell(row["source"]), f'<td class="t">{esc(row["month"])}</td>', *_share_cells(row)]
-        for row in months.to_dict("records")
-    ]
-    return f"<details><summary>Per source and month</summary>{_table('months', head, rows, 2)}</details>"
-
-
-def _pairwise_table(pairwise: pd.DataFrame) -> str:
-    sig = pairwise[pairwise["significant"]]
-    untested = int((pairwise["note"] != "").sum()) if "note" in pairwise else 0
-    title = f"Significant differences between sources ({len(sig)} of {len(pairwise)} comparisons)"
-    note = (
-        f'<p class="note">{untested} comparisons not tested: a source with fewer than '
-        f"{MIN_ARTICLES} articles gets no interval and no test.</p>"
-        if untested
-        else ""
+    return (
+        '<h2 id="sec-trend">Label shares by month</h2>'
+        f'<p class="legend">{_trend_legend()}</p>{trend}'
+        '<p class="note">Share of content sentences per label and month, one chart per source. '
+        f"Hollow points: months with fewer than {MIN_ARTICLES} articles (noisy). "
+        "The numbers are in the per-month table under Aggregates.</p>"
     )
-    if len(sig) == 0:
-        return f'<details><summary>{esc(title)}</summary>{note}<p class="note">None.</p></details>'
-    out = [f"<details><summary>{esc(title)}</summary>{note}<table><thead><tr>"]
-    out += [
-        f"<th>{h}</th>"
-        for h in ("source A", "source B", "label", "A &minus; B", "95% interval", "Holm p")
-    ]
-    out.append("</tr></thead><tbody>")
-    for row in sig.head(500).to_dict("records"):
+
+
+def _trend_legend() -> str:
+    out = []
+    for lab in CONTENT_LABELS:
+        st = LABEL_DISPLAY[lab]
+        dash = f' stroke-dasharray="{st.dash}"' if st.dash else ""
         out.append(
-            f'<tr><td class="t">{esc(row["source_a"])}</td><td class="t">{esc(row["source_b"])}</td>'
-            f'<td class="t">{esc(LABEL_NAMES[row["label"]])}</td><td>{_pct(row["difference"])}</td>'
-            f"<td>{_pct(row['lo'])}\u2013{_pct(row['hi'])}</td><td>{_num(row['p_holm'])}</td></tr>"
+            f'<span class="key"><svg width="34" height="10" aria-hidden="true">'
+            f'<line class="line c-{lab}" x1="1" y1="5" x2="33" y2="5"{dash}/></svg> '
+            f'{esc(st.name)} <span class="chip k-{lab}">{esc(st.initials)}</span></span>'
         )
-    out.append("</tbody></table></details>")
     return "".join(out)
 
 
-def _article(article: Article, i: int) -> str:
-    head = (
-        f"<h3>{esc(article.source or '(no source)')} &middot; <code>{esc(article.doc_id)}</code>"
-        + (f" &middot; {esc(article.published)}" if article.published else "")
-        + "</h3>"
+# ---------------------------------------------------------------- articles
+
+
+def _articles(articles: list[Article], ids: dict[str, str]) -> str:
+    groups: dict[str, list[str]] = {name: [] for name in ids}
+    for i, a in enumerate(articles):
+        groups[a.source].append(_article(a, i, ids[a.source]))
+    return "\n".join(
+        f'<section class="src" id="{ids[name]}"><h3>{esc(name or "(no source)")} '
+        f'<span class="note">({len(docs)} shown)</span></h3>{"".join(docs)}</section>'
+        for name, docs in groups.items()
     )
-    spans = []
+
+
+def _article(article: Article, i: int, sid: str) -> str:
     s = article.sentences
+    title, url = _field(article, "title"), _field(article, "url")
+    byline = [esc(article.source or "(no source)"), f"<code>{esc(article.doc_id)}</code>"]
+    if article.published:
+        byline.append(esc(article.published))
+    if url:
+        byline.append(url_html(url))
+    labels = s["label"].tolist() if len(s) else []
     probs = s[list(PROBA_COLUMNS)].to_numpy(dtype=float) if len(s) else None
+    breaks = paragraph_breaks(s, article.text)
+    paras: list[list[str]] = []
+    rows = []
     for k, (label, text, evidence) in enumerate(
-        zip(s["label"].tolist(), s["text"].tolist(), s["evidence"].tolist(), strict=True)
+        zip(labels, s["text"].tolist(), s["evidence"].tolist(), strict=True)
     ):
-        name = LABEL_NAMES.get(label, str(label))
-        if label in CONTENT_LABELS:
-            p = probs[k, CONTENT_LABELS.index(label)]
-            tip = f"{name} (p={p:.2f})"
-        else:
-            tip = name
-        if evidence:
-            tip += f"\n{evidence}"
-        cls = label if label in LABEL_NAMES else "boilerplate"
-        spans.append(f'<span class="s l-{cls}" title="{esc(tip)}">{esc(text)}</span>')
-    return f'<div class="doc" id="doc-{i}">{head}<p>{" ".join(spans)}</p></div>'
+        cls = label if label in LABEL_DISPLAY else BOILERPLATE
+        st = LABEL_DISPLAY[cls]
+        name = st.name if label in LABEL_DISPLAY else str(label)
+        p = probs[k, LABELS.index(label)] if label in LABELS else math.nan
+        p_text = f"{p:.2f}" if finite(p) else "\u2013"
+        tip = esc(name + (f", p={p_text}" if finite(p) else "") + ": evidence")
+        if k == 0 or breaks[k]:
+            paras.append([])
+        paras[-1].append(
+            f'<span class="s l-{cls}" id="s-{i}-{k}">{esc(text)}</span>'
+            f'<a class="chip k-{cls}" href="#e-{i}-{k}" title="{tip}" aria-label="{tip}">'
+            f"{esc(st.initials)}</a>"
+        )
+        rows.append(
+            f'<tr id="e-{i}-{k}"><td><a href="#s-{i}-{k}" aria-label="back to sentence {k + 1}">'
+            f'{k + 1}</a></td><td class="t"><span class="chip k-{cls}">{esc(st.initials)}</span> '
+            f"{esc(name)}</td><td>{p_text}</td><td>{esc(text)}</td>"
+            f"<td>{esc(evidence) if isinstance(evidence, str) else ''}</td></tr>"
+        )
+    body = "".join(f"<p>{' '.join(para)}</p>" for para in paras)
+    evidence_table = (
+        f'<input type="checkbox" class="evt" id="evt-{i}"><label class="evl" for="evt-{i}">'
+        f"Show evidence ({len(rows)} sentences)</label>"
+        '<div class="ev"><table><thead><tr><th>#</th><th class="t">label</th><th>p</th>'
+        '<th class="t">sentence</th><th class="t">evidence</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    present = esc(" ".join(sorted(set(map(str, labels)))))
+    return (
+        f'<article class="doc" id="doc-{i}" data-src="{sid}" data-labels="{present}">'
+        + (f"<h4>{esc(title)}</h4>" if title else "")
+        + f'<p class="byline">{" &middot; ".join(byline)}</p><div class="text">{body}</div>'
+        + f"{evidence_table}</article>"
+    )
 
 
-def _finite(x) -> bool:
+def paragraph_breaks(sentences: pd.DataFrame, text: str = "") -> list[bool]:
+    """Whether a new paragraph starts before each sentence of one article.
+
+    With the original ``text``, a gap between two sentences that holds a
+    line break is a paragraph break. Without it, a ``line`` column (the
+    sentence's line in the text) decides; failing that, the sentence table's
+    offsets: a sentence that does not end in terminal punctuation ended its
+    line (the segmenter cuts inside a line only after one), and a gap of two
+    or more characters is taken as a blank line or line break. A single
+    ``"\\n"`` between full stops cannot be told from a space by offsets alone.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        The article's rows in order, with ``start``, ``end`` and ``text``.
+    text : str, optional
+        The article's original text.
+
+    Examples
+    --------
+    >>> t = "Kyiv said so. Moscow denied it.\\n\\nA HEADLINE\\nMore text."
+    >>> s = pd.DataFrame({"start": [0, 14, 33, 44], "end": [13, 31, 43, 54],
+    ...                   "text": ["Kyiv said so.", "Moscow denied it.", "A HEADLINE", "More text."]})
+    >>> paragraph_breaks(s, t)
+    [False, False, True, True]
+    >>> paragraph_breaks(s)
+    [False, False, True, True]
+    """
+    n = len(sentences)
+    if n == 0:
+        return []
+    if "line" in sentences.columns:
+        line = sentences["line"].tolist()
+        return [False] + [line[k] != line[k - 1] for k in range(1, n)]
     try:
-        return math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
+        starts = [int(x) for x in sentences["start"].tolist()]
+        ends = [int(x) for x in sentences["end"].tolist()]
+    except (KeyError, TypeError, ValueError):
+        return [False] * n
+    if text:
+        gaps = [text[e:s] for e, s in zip(ends[:-1], starts[1:], strict=True)]
+        return [False] + ["\n" in g or "\r" in g for g in gaps]
+    texts = [str(t).rstrip() for t in sentences["text"].tolist()]
+    return [False] + [
+        s - e >= 2 or not _SENTENCE_END.search(t)
+        for e, s, t in zip(ends[:-1], starts[1:], texts[:-1], strict=True)
+    ]
 
 
-def _pct(x) -> str:
-    return f"{100 * float(x):.1f}%" if _finite(x) else "&ndash;"
+def url_html(url: str) -> str:
+    """An article's URL for the page: a link if it is ``http(s)``, else escaped text.
+
+    Examples
+    --------
+    >>> url_html("https://example.org/a?b=1&c=2")
+    '<a class="url" href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">https://example.org/a?b=1&amp;c=2</a>'
+    >>> url_html("javascript:alert(1)")
+    '<span class="url">javascript:alert(1)</span>'
+    """
+    url = url.strip()
+    if _HTTP_URL.fullmatch(url):
+        return f'<a class="url" href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a>'
+    return f'<span class="url">{esc(url)}</span>'
 
 
-def _num(x) -> str:
-    return f"{float(x):.2f}" if _finite(x) else "&ndash;"
+def _field(article: Article, name: str) -> str:
+    value = getattr(article, name, "")
+    if not value and name in article.sentences.columns and len(article.sentences):
+        value = article.sentences[name].iloc[0]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"

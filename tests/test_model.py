@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.svm import LinearSVC
 
 from framing.corpus import load_corpus
 from framing.model import FramingClassifier, documents_of
-from framing.schema import CONTENT_LABELS, LABELS
+from framing.schema import LABELS, PROBA_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,29 @@ def test_probabilities_and_classes(small):
     proba = model.predict_proba(small[["doc_id", "text"]])
     assert proba.shape == (len(small), 5)
     assert np.allclose(proba.sum(axis=1), 1)
-    out = model.predict_with_evidence(small[["doc_id", "text"]].head(30))
-    assert list(out.columns) == ["label", *(f"p_{c}" for c in CONTENT_LABELS), "evidence"]
+    head = small[["doc_id", "text"]].head(30)
+    out = model.predict_with_evidence(head)
+    assert list(out.columns) == ["label", *PROBA_COLUMNS, "evidence"]
     assert out["evidence"].str.len().gt(0).all()
+    # One meaning of the probabilities: predict_proba's columns, in LABELS order.
+    assert np.allclose(out[list(PROBA_COLUMNS)].to_numpy(), model.predict_proba(head))
+    assert (out["label"] == "boilerplate").eq(out["p_boilerplate"] >= 0.5).all()
+
+
+def test_stages_are_named_and_the_content_estimator_swaps(small):
+    model = _fit(small, semantic="none")
+    assert list(model.named_steps) == ["features", "boilerplate", "sequence", "content"]
+    spans = model.features_.output_indices_
+    assert model.content_columns_.tolist() == [
+        j for g in model.groups if g in spans for j in range(spans[g].start, spans[g].stop)
+    ]
+    assert "boilerplate" not in {model.feature_names_()[j].split("__")[0] for j in range(len(model.content_columns_))}
+    svm = _fit(small, semantic="none").set_params(content_estimator=LinearSVC(class_weight="balanced"))
+    svm.fit(small[["doc_id", "text", "origin"]], small["label"].to_numpy())
+    assert isinstance(svm.linear_model_(), LinearSVC)
+    out = svm.predict_with_evidence(small[["doc_id", "text"]].head(20))
+    assert out["evidence"].str.len().gt(0).all()
+    assert np.allclose(out[list(PROBA_COLUMNS)].sum(axis=1), 1)
 
 
 def test_ablation_drops_feature_group(small):

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from framing import plots
 from framing.aggregate import aggregate_summaries, summarise
-from framing.schema import CONTENT_LABELS, LABELS
+from framing.schema import CONTENT_LABELS, LABEL_DISPLAY, LABELS
 
 from .conftest import ROOT
 
@@ -113,6 +113,69 @@ def test_comparison_plot_with_and_without_ablations(metrics):
     fast = {k: v for k, v in metrics.items() if k != "ablations"}
     assert len(plots.comparison_plot(fast).axes[0].patches) == 2 * 3
     _render(fig)
+
+
+def test_comparison_plot_draws_intervals(metrics):
+    with_ci = {**metrics, "baselines": {**metrics["baselines"],
+               "full_model": {**metrics["baselines"]["full_model"], "macro_f1_ci": [0.6, 0.8]}}}
+    ax = plots.comparison_plot(with_ci).axes[0]
+    bars = [c for c in ax.containers if c.__class__.__name__ == "BarContainer"]
+    errors = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert len(bars) == 2 and len(errors) == 1
+    # One whisker, on the full model's macro-F1 bar (third row), from 0.6 to 0.8.
+    (segment,) = errors[0].lines[2][0].get_segments()
+    np.testing.assert_allclose(segment[:, 0], [0.6, 0.8])
+    assert segment[0, 1] == pytest.approx(2 - 0.19)
+    # Given intervals override and add: two whiskers now, none without any.
+    given = {"majority": {"macro_f1": (0.1, 0.3), "boilerplate_f1": (0.8, 0.95)}}
+    ax = plots.comparison_plot(with_ci, intervals=given).axes[0]
+    errors = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    assert sorted(len(e.lines[2][0].get_segments()) for e in errors) == [1, 2]
+    assert not [c for c in plots.comparison_plot(metrics).axes[0].containers
+                if c.__class__.__name__ == "ErrorbarContainer"]
+    with pytest.raises(ValueError, match="not a baseline"):
+        plots.comparison_plot(metrics, intervals={"nope": {"macro_f1": (0, 1)}})
+    _render(plots.comparison_plot(with_ci, intervals=given))
+
+
+def test_reliability_figure_from_model_probabilities(model, gold):
+    content = gold[gold["label"] != "boilerplate"].reset_index(drop=True)
+    proba = model.predict_proba(content)
+    classes = list(model.classes_)
+    cols = [classes.index(lab) for lab in CONTENT_LABELS]
+    # The content probabilities, renormalised to sum to one over the four labels.
+    p = proba[:, cols] / proba[:, cols].sum(axis=1, keepdims=True)
+    table = plots.reliability_table(content["label"], p, CONTENT_LABELS, bins=5)
+    for label, part in table.groupby("label"):
+        assert part["n"].sum() == len(content)
+        in_bin = part["mean_p"].between(part["bin_lo"], part["bin_hi"])
+        assert in_bin.all() and part["observed"].between(0, 1).all()
+        # Observed frequency times count is the number of gold sentences of the label.
+        assert round((part["observed"] * part["n"]).sum()) == (content["label"] == label).sum()
+    fig = plots.reliability_figure(content["label"], p, CONTENT_LABELS, bins=5)
+    assert len(fig.axes) == 4
+    for ax, label in zip(fig.axes, CONTENT_LABELS, strict=True):
+        part = table[table["label"] == label]
+        assert ax.get_title().startswith(f"{LABEL_DISPLAY[label].name} (n={len(content)}, ECE ")
+        assert ax.get_xlabel() == "predicted probability" and ax.get_ylabel() == "observed frequency"
+        curve = ax.lines[1]
+        np.testing.assert_allclose(curve.get_ydata(), part["observed"])
+        assert [t.get_text() for t in ax.texts] == [str(int(n)) for n in part["n"]]
+        assert len(ax.patches) == len(part)  # count bars
+    with pytest.raises(ValueError, match="shape"):
+        plots.reliability_table(content["label"], p[:, :3], CONTENT_LABELS)
+    _render(fig)
+
+
+def test_label_colours_come_from_the_schema():
+    assert plots.LABEL_COLORS == {lab: st.colour for lab, st in LABEL_DISPLAY.items()}
+    assert plots.HIGHLIGHT_COLORS == {lab: st.tint for lab, st in LABEL_DISPLAY.items()}
+    assert plots.label_name("official_claim") == LABEL_DISPLAY["official_claim"].name
+    s = pd.DataFrame({"doc_id": ["a", "a"], "text": ["x", "y"], "label": ["propaganda_echo", "reporting"]})
+    page = plots.highlight_html(s)
+    st = LABEL_DISPLAY["propaganda_echo"]
+    assert f"background:{st.tint}" in page and f"underline wavy {st.colour}" in page
+    assert f">{st.initials}</sup>" in page
 
 
 def test_tables(metrics):
