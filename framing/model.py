@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from framing.boilerplate import rule_overrides
-from framing.evidence import evidence_for
+from framing.evidence import contributions, describe_feature, evidence_for
 from framing.features import GROUPS, Encoded, build_features, cue_columns, encode
 from framing.gc_pause import gc_paused
 from framing.lexicon import Lexicon, load_lexicons
@@ -410,6 +410,54 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         N = neighbour_features(P1, enc.bounds, enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
         return append_columns(Zc, N)
 
+    def explain(self, X: Any, top: int = 5) -> pd.DataFrame:
+        """The features that pushed each sentence to its label, with weights ``x * coef``.
+
+        One row per (sentence, feature): ``row`` (position in ``X``),
+        ``label`` (predicted), ``feature``, ``description`` and ``weight``,
+        the ``top`` strongest by absolute weight per sentence. Content rows
+        are explained by the linear content model; boilerplate rows by the
+        boilerplate gate. Takes what :meth:`predict` takes.
+
+        Examples
+        --------
+        >>> load_model().explain(["The tyrant ranted again."]).loc[0, "label"]  # doctest: +SKIP
+        'editorialising'
+        """
+        check_is_fitted(self, "content_")
+        enc = self._encode(as_sentence_table(X))
+        p_bp, p_content, Z = self._predict(enc)
+        labels = self._decide(p_bp, p_content)
+        if Z is None:
+            return pd.DataFrame(columns=["row", "label", "feature", "description", "weight"])
+        lin = self.linear_model_()
+        gate_names = self.features_.get_feature_names_out()[self.boilerplate_columns_]
+        Zb = self.features_.transform(enc.frame()).tocsr()[:, self.boilerplate_columns_] if (labels == BOILERPLATE).any() else None
+        names = self.get_feature_names_out()
+        parts = []
+        for i, label in enumerate(labels):
+            if label == BOILERPLATE:
+                row_names, c = gate_names, contributions(Zb[i], self.boilerplate_.coef_, 0)
+            else:
+                row_names, c = names, contributions(Z[i], lin.coef_, list(lin.classes_).index(label))
+            order = np.argsort(-np.abs(c), kind="stable")[:top]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": i,
+                        "label": label,
+                        "feature": row_names[order],
+                        "description": [describe_feature(row_names[j], enc.hits[i]) for j in order],
+                        "weight": c[order],
+                    }
+                )
+            )
+        return pd.concat(parts, ignore_index=True)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the content model's input features (the union's content columns, then the neighbour block)."""
+        return self.feature_names_()
+
     def linear_model_(self) -> LogisticRegression:
         """The single fitted linear content model behind the calibration."""
         check_is_fitted(self, "content_")
@@ -427,6 +475,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             names = np.concatenate([names, neighbour_names()]) if self._stacked() else names
             cached = self.__dict__["_names_cache"] = (self.features_, names)
         return cached[1]
+
+    def __setstate__(self, state: dict) -> None:
+        # A model saved before a parameter existed gets its default, so
+        # get_params, repr and clone keep working on it.
+        state.setdefault("content_estimator", None)
+        super().__setstate__(state)
 
     def __getstate__(self) -> dict:
         # The feature-name cache is derived state: a saved model must not

@@ -166,29 +166,6 @@ def explain(sentence: str, model: Any = None, top: int = 5) -> pd.DataFrame:
     >>> explain("The tyrant ranted again.").iloc[0]["label"]
     'editorialising'
     """
-    from framing.evidence import contributions, describe_feature
-
     model = model if model is not None else load_model()
     table = sentence_table(to_documents([{"doc_id": "0", "source": "", "sentences": [sentence]}]))
-    enc = model._encode(table[["doc_id", "text"]])
-    p_bp, p_content, Z = model._predict(enc)
-    label = model._decide(p_bp, p_content)[0]
-    if label == "boilerplate":
-        # A boilerplate line is explained by the detector's weights, not the
-        # content model's.
-        names = model.features_.get_feature_names_out()[model.boilerplate_columns_]
-        Zb = model.features_.transform(enc.frame()).tocsr()[:, model.boilerplate_columns_]
-        c = contributions(Zb[0], model.boilerplate_.coef_, 0)
-    else:
-        lin = model.linear_model_()
-        names = model.feature_names_()
-        c = contributions(Z[0], lin.coef_, list(lin.classes_).index(label))
-    order = np.argsort(-np.abs(c))[:top]
-    return pd.DataFrame(
-        {
-            "label": label,
-            "feature": names[order],
-            "description": [describe_feature(names[j], enc.hits[0]) for j in order],
-            "weight": c[order],
-        }
-    )
+    return model.explain(table[["doc_id", "text"]], top=top).drop(columns="row")

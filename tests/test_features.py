@@ -8,7 +8,6 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from framing.features import (
-    GROUPS,
     CueScaler,
     build_features,
     count_words,
@@ -91,7 +90,11 @@ def test_build_features_names_by_group(lexicon):
     ct = build_features(cols, groups=("ngrams", "style"), ngram_min_df=1).fit(enc.frame())
     names = ct.get_feature_names_out()
     assert {n.split("__")[0] for n in names} == {"ngrams", "style"}
-    assert set(GROUPS) >= {"ngrams", "lexicon", "attribution", "style", "context"}
+    # The union's output_indices_ (what the model slices heads by) agree with the names.
+    spans = ct.output_indices_
+    assert all(n.startswith("style__") for n in names[spans["style"]])
+    assert len(names[spans["style"]]) == len(cols["style"])
+    assert spans["ngrams"].stop == spans["style"].start
 
 
 def _reference_title_share(text: str) -> float:

@@ -112,3 +112,15 @@ def test_predict_takes_a_list_of_sentences_and_refuses_a_table_without_doc_id(mo
         model.predict(pd.DataFrame({"text": ["One.", "Two."]}))
     with pytest.raises(TypeError, match="one string"):
         model.predict("Putin spoke.")
+
+
+def test_explain_is_public_and_agrees_with_predict(model, sky_text):
+    sentences = ["The tyrant ranted again.", "Follow us on Twitter", '"We will win," Zelensky said.']
+    out = model.explain(sentences, top=3)
+    labels = model.predict(sentences)
+    assert out.groupby("row")["label"].first().tolist() == labels.tolist()
+    assert out.groupby("row").size().tolist() == [3, 3, 3]
+    # Each row's weights are the largest in absolute value first.
+    for _, g in out.groupby("row"):
+        assert g["weight"].abs().is_monotonic_decreasing
+    assert len(model.get_feature_names_out()) == model.linear_model_().coef_.shape[1]
