@@ -16,7 +16,8 @@ Every file is written to a temporary name and renamed into place, so a
 reader (or a run killed with ``kill -9``) sees a whole file or none. A
 shard counts as finished once its ``.json`` sidecar exists, matches the run's
 fingerprint (framing version, model hash, inputs' paths, sizes and mtimes,
-column names, chunk size) and the Parquet file's recorded hash; ``--resume``
+column names, chunk size, the sentence columns and types) and the Parquet
+file's recorded hash and schema; ``--resume``
 skips finished shards and recomputes the rest, giving the same output as an
 uninterrupted run. The final files are made from the shards only after every
 shard is finished.
@@ -61,6 +62,7 @@ from framing.aggregate import (
     summarise,
     to_csv_bytes,
 )
+from framing.columns import meta_text
 from framing.engines import (
     SENTENCE_COLUMNS,
     SENTENCE_SCHEMA,
@@ -150,7 +152,14 @@ class ScoreConfig:
         return cls(
             inputs=tuple(args.inputs),
             out=Path(args.out),
-            columns=Columns(args.text_col, args.id_col, args.source_col, args.date_col),
+            columns=Columns(
+                args.text_col,
+                args.id_col,
+                args.source_col,
+                args.date_col,
+                getattr(args, "title_col", "title"),
+                getattr(args, "url_col", "url"),
+            ),
             format=args.format,
             model=args.model,
             trust_model=args.trust_model,
@@ -385,6 +394,9 @@ def _fingerprint(config: ScoreConfig, specs: list[InputSpec], model: ModelSpec) 
         "inputs": [s.fingerprint() for s in specs],
         "columns": asdict(config.columns),
         "chunk_size": config.chunk_size,
+        # A shard written with other output columns (an older framing) must
+        # be scored again, never merged with this run's shards.
+        "sentence_schema": [[f.name, str(f.type)] for f in SENTENCE_SCHEMA],
     }
     return sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
@@ -400,7 +412,7 @@ def _explain_stale_shards(shards: Path, fingerprint: str) -> None:
     if stale:
         print(
             f"framing score: --resume: {stale} earlier shard(s) were made with other settings (model, "
-            "inputs, column names or --chunk-size) and are scored again",
+            "inputs, column names, --chunk-size or framing's output columns) and are scored again",
             file=sys.stderr,
         )
 
@@ -539,7 +551,7 @@ def _validate(rec: Record, state: _DriveState) -> tuple[tuple | None, dict | Non
     published = _published(rec.date)
     if not published:
         state.undated += 1
-    return (doc_id, str(source), published, text, rec.where), None
+    return (doc_id, str(source), published, text, rec.where, meta_text(rec.title), meta_text(rec.url)), None
 
 
 def _doc_id(value: Any) -> str | None:
@@ -585,10 +597,15 @@ def _finished(shards: Path, shard: int, fingerprint: str) -> bool:
     name = SHARD_NAME.format(shard)
     try:
         side = json.loads((shards / f"{name}.json").read_text(encoding="utf-8"))
-        return side.get("fingerprint") == fingerprint and side.get("sha256") == sha256_file(
-            shards / f"{name}.parquet"
+        data = shards / f"{name}.parquet"
+        return (
+            side.get("fingerprint") == fingerprint
+            and side.get("sha256") == sha256_file(data)
+            # The fingerprint covers the schema; this also catches a shard
+            # file replaced by hand or by a build that forgot to change it.
+            and pq.read_schema(data).remove_metadata().equals(SENTENCE_SCHEMA)
         )
-    except (OSError, ValueError):
+    except (OSError, ValueError, pa.ArrowException):
         return False
 
 

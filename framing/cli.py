@@ -18,6 +18,7 @@ SCORE_EXAMPLES = """examples:
   framing score labels/seeds --out runs/demo                 a folder of .txt files with manifest.csv
   framing score news.jsonl --out runs/x --jobs 2             two worker processes
   framing score news.csv --out runs/x --text-col body --source-col outlet --date-col date
+  framing score news.jsonl --out runs/x --title-col story_title --url-col story_url
   framing score news.parquet --out runs/x --resume           skip shards an interrupted run finished
   framing score news.jsonl --out runs/x --scheduler tcp://HOST:8786   a Dask cluster
 """
@@ -43,6 +44,18 @@ def _add_score(sub) -> None:
         default="published",
         help="column holding the publication date (ISO, 'March 2022', ...); if absent, a column named "
         "date, pubdate, published_at or timestamp is used",
+    )
+    p.add_argument(
+        "--title-col",
+        default="title",
+        help="column holding the article title (shown in report.html and kept in the sentences file); "
+        "if absent, a column named headline, heading or article_title, or Title/TITLE, is used",
+    )
+    p.add_argument(
+        "--url-col",
+        default="url",
+        help="column holding the article URL (shown in report.html and kept in the sentences file); "
+        "if absent, a column named link, permalink, article_url or web_url, or URL/Url, is used",
     )
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="sentences file format")
     p.add_argument("--model", help="model file (default: the verified bundled model of --profile)")

@@ -38,13 +38,16 @@ from framing.persist import bundled_model_path, load_model_bytes, sha256_bytes
 from framing.pipeline import label_sentences, sentence_table
 from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
 
-SENTENCE_COLUMNS = (*OUTPUT_COLUMNS, "published")
+# Per-article values repeated on each sentence row: the date, and the title
+# and URL that report.html's headings show (empty when the input has none).
+ARTICLE_COLUMNS = ("published", "title", "url")
+SENTENCE_COLUMNS = (*OUTPUT_COLUMNS, *ARTICLE_COLUMNS)
 SENTENCE_SCHEMA = pa.schema(
     [
         (
             name,
             pa.int64()
-            if name in ("sent_idx", "start", "end")
+            if name in ("sent_idx", "para", "start", "end")
             else pa.float64()
             if name in PROBA_COLUMNS
             else pa.string(),
@@ -74,10 +77,13 @@ class ModelSpec:
 
 @dataclass
 class ShardTask:
-    """The valid documents of one shard: ``(doc_id, source, published, text, where)``."""
+    """The valid documents of one shard: ``(doc_id, source, published, text, where, title, url)``.
+
+    ``title`` and ``url`` may be left off (both then empty).
+    """
 
     shard: int
-    docs: list[tuple[str, str, str, str, str]]
+    docs: list[tuple[str, ...]]
 
 
 @dataclass
@@ -148,13 +154,18 @@ def score_shard(task: ShardTask, spec: ModelSpec) -> ShardResult:
             "sentences": pd.Series([None] * len(task.docs), dtype=object),
         }
     )
-    published = dict(zip(docs["doc_id"], (d[2] for d in task.docs), strict=True))
+    # Positions of ARTICLE_COLUMNS in a document tuple.
+    article = {
+        col: {d[0]: d[k] if len(d) > k else "" for d in task.docs}
+        for col, k in zip(ARTICLE_COLUMNS, (2, 5, 6), strict=True)
+    }
     # A shard's work allocates many small objects and makes no cycles (see
     # framing.gc_pause); the collector runs again between shards.
     with gc_paused():
         labeled, errors, split_s, label_s = _label(docs, model, task)
         t2 = time.perf_counter()
-        labeled["published"] = labeled["doc_id"].map(published).astype(object)
+        for col, values in article.items():
+            labeled[col] = labeled["doc_id"].map(values).astype(object)
         lexicon_dirs = tuple(getattr(model, "lexicon_dirs", ()) or ())
         summary = summarise(labeled, load_lexicons(lexicon_dirs))
         t3 = time.perf_counter()

@@ -10,22 +10,25 @@ import pandas as pd
 from framing.inputs import to_documents
 from framing.persist import load_model
 from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
-from framing.sentences import split_spans
+from framing.sentences import paragraph_indices, split_spans
 
 
 def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
     """Cut each document into sentences with offsets (or keep given sentences).
 
     Given ``sentences`` are kept exactly and in order; their offsets point into
-    the sentences joined by single spaces.
+    the sentences joined by single spaces. ``para`` is each sentence's 0-based
+    paragraph: a line break in the text starts a new one
+    (:func:`framing.sentences.paragraph_indices`); given sentences carry no
+    line breaks between them and are all paragraph 0.
 
     Examples
     --------
-    >>> docs = pd.DataFrame([{"doc_id": "a", "source": "", "text": "One. Two.", "sentences": None}])
-    >>> sentence_table(docs)[["sent_idx", "start", "end", "text"]].values.tolist()
-    [[0, 0, 4, 'One.'], [1, 5, 9, 'Two.']]
+    >>> docs = pd.DataFrame([{"doc_id": "a", "source": "", "text": "One. Two.\\nThree.", "sentences": None}])
+    >>> sentence_table(docs)[["sent_idx", "para", "start", "end", "text"]].values.tolist()
+    [[0, 0, 0, 4, 'One.'], [1, 0, 5, 9, 'Two.'], [2, 1, 10, 16, 'Three.']]
     """
-    doc_ids, sources, idx, starts, ends, texts = [], [], [], [], [], []
+    doc_ids, sources, idx, paras, starts, ends, texts = [], [], [], [], [], [], []
     for doc_id, source, text, given in documents[["doc_id", "source", "text", "sentences"]].itertuples(index=False):
         if given is not None and not (isinstance(given, float) and np.isnan(given)):
             spans, pos = [], 0
@@ -33,9 +36,11 @@ def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
                 spans.append((pos, pos + len(s)))
                 pos += len(s) + 1
             sents = list(given)
+            paras += [0] * len(sents)
         else:
             spans = split_spans(text)
             sents = [text[a:b] for a, b in spans]
+            paras += paragraph_indices(text, spans)
         n = len(sents)
         doc_ids += [doc_id] * n
         sources += [source] * n
@@ -48,6 +53,7 @@ def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
             "doc_id": pd.Series(doc_ids, dtype=object),
             "source": pd.Series(sources, dtype=object),
             "sent_idx": np.asarray(idx, dtype=np.int64),
+            "para": np.asarray(paras, dtype=np.int64),
             "start": np.asarray(starts, dtype=np.int64),
             "end": np.asarray(ends, dtype=np.int64),
             "text": pd.Series(texts, dtype=object),
@@ -101,9 +107,11 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per sentence: ``doc_id, source, sent_idx, start, end, text,
-        label, p_boilerplate, p_reporting, p_official_claim, p_editorialising,
-        p_propaganda_echo, evidence, error``. Boilerplate rows keep their place
+        One row per sentence: ``doc_id, source, sent_idx, para, start, end,
+        text, label, p_boilerplate, p_reporting, p_official_claim,
+        p_editorialising, p_propaganda_echo, evidence, error``. ``para`` is
+        the sentence's 0-based paragraph (a line break in the text starts a
+        new one). Boilerplate rows keep their place
         with ``label == 'boilerplate'``; the five probabilities are the model's
         ``predict_proba`` (they sum to one; ``p(label | content)`` is
         ``p_<label> / (1 - p_boilerplate)``). A document
@@ -127,7 +135,7 @@ def classify(documents: Any, model: Any = None) -> pd.DataFrame:
         rows = pd.DataFrame({"doc_id": failed["doc_id"], "source": failed["source"], "error": failed["error"]})
         out = pd.concat([out, rows], ignore_index=True)
         out["sent_idx"] = out["sent_idx"].astype("Int64")
-        for col in ("start", "end"):
+        for col in ("para", "start", "end"):
             out[col] = out[col].astype("Int64")
     if isinstance(documents, pd.DataFrame):
         out = _back_to_caller(out, documents, docs["doc_id"].tolist())

@@ -22,7 +22,7 @@ import csv
 import json
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,42 +30,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from framing.columns import DATE_ALTERNATIVES as DATE_ALTERNATIVES
+from framing.columns import DEFAULT_COLUMNS as DEFAULT_COLUMNS
+from framing.columns import Columns, resolve_columns
+from framing.columns import date_column as date_column
 from framing.corpus import read_table
 from framing.errors import ConfigError
 
 TABLE_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-DEFAULT_COLUMNS = {"text": "text", "doc_id": "doc_id", "source": "source", "date": "published"}
 # Rows read per block; memory per block is this times the size of one row.
 BLOCK_ROWS = 1000
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Column names in the inputs, and which of them the user named explicitly.
-
-    A column left at its default name may be absent (ids then come from the
-    file name and row, the source is empty, the date unknown); a column the
-    user named must exist. The text column must always exist.
-
-    Examples
-    --------
-    >>> Columns(text="body").required()
-    ('body',)
-    """
-
-    text: str = "text"
-    doc_id: str = "doc_id"
-    source: str = "source"
-    date: str = "published"
-
-    def required(self) -> tuple[str, ...]:
-        """The text column plus every column renamed from its default."""
-        named = [
-            getattr(self, k)
-            for k in ("doc_id", "source", "date")
-            if getattr(self, k) != DEFAULT_COLUMNS[k]
-        ]
-        return (self.text, *named)
 
 
 @dataclass(frozen=True)
@@ -97,6 +71,9 @@ class Record(NamedTuple):
     date: Any
     text: Any
     where: str  # "file, row N" for messages
+    # Last and defaulted: a record that failed to read has no metadata.
+    title: Any = None
+    url: Any = None
 
 
 def check_inputs(paths: Sequence[str | Path], columns: Columns | None = None) -> list[InputSpec]:
@@ -108,7 +85,8 @@ def check_inputs(paths: Sequence[str | Path], columns: Columns | None = None) ->
         Folders of ``.txt`` files (with an optional ``manifest.csv``) and
         ``.csv``, ``.jsonl`` or ``.parquet`` files.
     columns : Columns, optional
-        Column names; default ``text``, ``doc_id``, ``source``, ``published``.
+        Column names; default ``text``, ``doc_id``, ``source``, ``published``,
+        ``title``, ``url``.
 
     Raises
     ------
@@ -272,8 +250,9 @@ def iter_records(specs: Sequence[InputSpec], columns: Columns | None = None) -> 
     Yields
     ------
     Record
-        ``doc_id, source, date, text, where``; a column absent from the input
-        gives ``None`` except the id, which defaults to ``"<file>:<row>"``.
+        ``doc_id, source, date, text, where, title, url``; a column absent
+        from the input gives ``None`` except the id, which defaults to
+        ``"<file>:<row>"``.
 
     Examples
     --------
@@ -289,32 +268,7 @@ def iter_records(specs: Sequence[InputSpec], columns: Columns | None = None) -> 
         "parquet": _iter_parquet,
     }
     for spec in specs:
-        yield from readers[spec.kind](spec, date_column(spec, columns))
-
-
-DATE_ALTERNATIVES = ("date", "pubdate", "published_at", "publication_date", "timestamp")
-"""Column names taken as the publication date when ``--date-col`` is left at its default and absent."""
-
-
-def date_column(spec: InputSpec, columns: Columns) -> Columns:
-    """``columns`` with the date column this input actually has.
-
-    A manifest or table whose dates sit under a common other name ("date",
-    "pubdate", ...) is read as dated instead of silently undated; an
-    explicit ``--date-col`` is always kept.
-
-    Examples
-    --------
-    >>> spec = InputSpec(Path("x.csv"), "csv", frozenset({"text", "date"}))
-    >>> date_column(spec, Columns()).date
-    'date'
-    """
-    if columns.date != DEFAULT_COLUMNS["date"] or columns.date in spec.present:
-        return columns
-    for name in DATE_ALTERNATIVES:
-        if name in spec.present:
-            return replace(columns, date=name)
-    return columns
+        yield from readers[spec.kind](spec, resolve_columns(spec, columns))
 
 
 def _iter_folder(spec: InputSpec, columns: Columns) -> Iterator[Record]:
@@ -332,7 +286,15 @@ def _iter_folder(spec: InputSpec, columns: Columns) -> Iterator[Record]:
         except (UnicodeDecodeError, OSError) as exc:
             raise _read_error(file, exc) from exc
         doc_id = row.get(columns.doc_id, Path(name).stem)
-        yield Record(doc_id, row.get(columns.source), row.get(columns.date), text, str(file))
+        yield Record(
+            doc_id,
+            row.get(columns.source),
+            row.get(columns.date),
+            text,
+            str(file),
+            row.get(columns.title),
+            row.get(columns.url),
+        )
 
 
 def _iter_csv(spec: InputSpec, columns: Columns) -> Iterator[Record]:
@@ -345,8 +307,7 @@ def _iter_csv(spec: InputSpec, columns: Columns) -> Iterator[Record]:
     row = 0
     try:
         for block in reader:
-            wanted = (columns.doc_id, columns.source, columns.date, columns.text)
-            cols = {c: block[c].tolist() for c in wanted if c in block.columns}
+            cols = {c: block[c].tolist() for c in _wanted(columns) if c in block.columns}
             yield from _block_records(cols, len(block), row, spec, columns)
             row += len(block)
     except pd.errors.ParserError as exc:
@@ -377,6 +338,8 @@ def _iter_csv_rows(spec: InputSpec, columns: Columns, skip: int, eof_in_quote: b
                     cell.get(columns.date),
                     cell.get(columns.text),
                     where,
+                    cell.get(columns.title),
+                    cell.get(columns.url),
                 )
             )
             if len(records) >= BLOCK_ROWS:
@@ -409,6 +372,8 @@ def _iter_jsonl(spec: InputSpec, columns: Columns) -> Iterator[Record]:
                 obj.get(columns.date),
                 obj.get(columns.text, Unreadable(f"no field {columns.text!r}")),
                 where,
+                obj.get(columns.title),
+                obj.get(columns.url),
             )
 
 
@@ -428,9 +393,7 @@ def _json_object(line: str) -> dict | Unreadable:
 
 
 def _iter_parquet(spec: InputSpec, columns: Columns) -> Iterator[Record]:
-    wanted = [
-        c for c in (columns.doc_id, columns.source, columns.date, columns.text) if c in spec.present
-    ]
+    wanted = [c for c in _wanted(columns) if c in spec.present]
     row = 0
     try:
         for batch in pq.ParquetFile(spec.path).iter_batches(
@@ -451,9 +414,16 @@ def _block_records(
     ids = cols.get(columns.doc_id) or [f"{name}:{offset + i + 1}" for i in range(n)]
     none = [None] * n
     sources, dates = cols.get(columns.source, none), cols.get(columns.date, none)
+    titles, urls = cols.get(columns.title, none), cols.get(columns.url, none)
     texts = cols[columns.text]
     for i in range(n):
-        yield Record(ids[i], sources[i], dates[i], texts[i], f"{spec.path}, row {offset + i + 1}")
+        where = f"{spec.path}, row {offset + i + 1}"
+        yield Record(ids[i], sources[i], dates[i], texts[i], where, titles[i], urls[i])
+
+
+def _wanted(columns: Columns) -> tuple[str, ...]:
+    """The columns a table reader reads (the others are left on disk)."""
+    return (columns.doc_id, columns.source, columns.date, columns.text, columns.title, columns.url)
 
 
 @dataclass(frozen=True)

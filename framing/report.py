@@ -310,17 +310,21 @@ def paragraph_breaks(sentences: pd.DataFrame, text: str = "") -> list[bool]:
     """Whether a new paragraph starts before each sentence of one article.
 
     With the original ``text``, a gap between two sentences that holds a
-    line break is a paragraph break. Without it, a ``line`` column (the
-    sentence's line in the text) decides; failing that, the sentence table's
-    offsets: a sentence that does not end in terminal punctuation ended its
-    line (the segmenter cuts inside a line only after one), and a gap of two
-    or more characters is taken as a blank line or line break. A single
-    ``"\\n"`` between full stops cannot be told from a space by offsets alone.
+    line break is a paragraph break. Without it, a ``para`` column (the
+    sentence's paragraph index, which ``framing score`` and
+    :func:`framing.classify` write with the same rule; ``line`` is read
+    alike) decides: both are exact. Failing that, the sentence table's
+    offsets are a guess: a sentence that does not end in terminal punctuation
+    ended its line (the segmenter cuts inside a line only after one), and a
+    gap of two or more characters is taken as a blank line or line break. A
+    single ``"\\n"`` between full stops cannot be told from a space by
+    offsets alone.
 
     Parameters
     ----------
     sentences : DataFrame
-        The article's rows in order, with ``start``, ``end`` and ``text``.
+        The article's rows in order, with ``start``, ``end`` and ``text``,
+        and ``para`` where known.
     text : str, optional
         The article's original text.
 
@@ -331,28 +335,43 @@ def paragraph_breaks(sentences: pd.DataFrame, text: str = "") -> list[bool]:
     ...                   "text": ["Kyiv said so.", "Moscow denied it.", "A HEADLINE", "More text."]})
     >>> paragraph_breaks(s, t)
     [False, False, True, True]
+    >>> paragraph_breaks(s.assign(para=[0, 0, 1, 2]))
+    [False, False, True, True]
     >>> paragraph_breaks(s)
     [False, False, True, True]
     """
     n = len(sentences)
     if n == 0:
         return []
-    if "line" in sentences.columns:
-        line = sentences["line"].tolist()
-        return [False] + [line[k] != line[k - 1] for k in range(1, n)]
-    try:
-        starts = [int(x) for x in sentences["start"].tolist()]
-        ends = [int(x) for x in sentences["end"].tolist()]
-    except (KeyError, TypeError, ValueError):
-        return [False] * n
-    if text:
+    offsets = _offsets(sentences)
+    if text and offsets is not None:
+        starts, ends = offsets
         gaps = [text[e:s] for e, s in zip(ends[:-1], starts[1:], strict=True)]
         return [False] + ["\n" in g or "\r" in g for g in gaps]
+    for col in ("para", "line"):
+        if col in sentences.columns:
+            # Compared as text: a CSV sentences file gives "0", "1", and a
+            # missing value (pd.NA) has no truth value.
+            marks = [str(m) for m in sentences[col].tolist()]
+            return [False] + [marks[k] != marks[k - 1] for k in range(1, n)]
+    if offsets is None:
+        return [False] * n
+    starts, ends = offsets
     texts = [str(t).rstrip() for t in sentences["text"].tolist()]
     return [False] + [
         s - e >= 2 or not _SENTENCE_END.search(t)
         for e, s, t in zip(ends[:-1], starts[1:], texts[:-1], strict=True)
     ]
+
+
+def _offsets(sentences: pd.DataFrame) -> tuple[list[int], list[int]] | None:
+    """The rows' ``start`` and ``end`` as ints, or None where they are missing or not numbers."""
+    try:
+        starts = [int(x) for x in sentences["start"].tolist()]
+        ends = [int(x) for x in sentences["end"].tolist()]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return starts, ends
 
 
 def url_html(url: str) -> str:

@@ -24,6 +24,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "doc_id",
     "source",
     "sent_idx",
+    "para",
     "start",
     "end",
     "text",
@@ -31,6 +32,9 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     *PROBA_COLUMNS,
     "evidence",
 )
+"""The sentence columns of :func:`framing.classify` and of ``framing score``'s
+sentences file. ``para`` is the sentence's 0-based paragraph in its document
+(a line break starts a new one; see :func:`framing.sentences.paragraph_indices`)."""
 
 CLASSIFY_COLUMNS: tuple[str, ...] = (*OUTPUT_COLUMNS, "error")
 """Columns of :func:`framing.classify`: the sentence columns plus a per-document ``error``

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -185,6 +185,48 @@ def split_spans(text: str, params: SegmenterParams | None = None) -> list[tuple[
         if start < end:
             spans.append((base + start, base + end))
     return spans
+
+
+def paragraph_indices(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The 0-based paragraph of each sentence span: a line break starts a new paragraph.
+
+    A paragraph ends at any line break (``\\n``, ``\\r\\n`` or ``\\r``), not
+    only at a blank line: news text scraped into CSV or JSON often separates
+    paragraphs by a single ``"\\n"``, and the segmenter already ends a
+    sentence at every line break (headlines, bylines and bullets are lines of
+    their own). Blank lines add no empty paragraphs, so the indices run
+    0, 1, 2, ... without gaps.
+
+    Parameters
+    ----------
+    text : str
+        The document's text.
+    spans : sequence of (int, int)
+        Its sentences' ``(start, end)`` offsets, in order (from :func:`split_spans`).
+
+    Returns
+    -------
+    list of int
+        One paragraph index per span.
+
+    Examples
+    --------
+    >>> t = "Kyiv said so. Moscow denied it.\\nTalks resume.\\n\\nA HEADLINE"
+    >>> paragraph_indices(t, split_spans(t))
+    [0, 0, 1, 2]
+    """
+    out: list[int] = []
+    para = 0
+    prev_end = None
+    for start, end in spans:
+        # find() with bounds looks inside the gap without copying it.
+        if prev_end is not None and (
+            text.find("\n", prev_end, start) >= 0 or text.find("\r", prev_end, start) >= 0
+        ):
+            para += 1
+        out.append(para)
+        prev_end = end
+    return out
 
 
 def split(text: str, params: SegmenterParams | None = None) -> list[str]:

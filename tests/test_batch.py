@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -63,7 +64,12 @@ def sentences(run: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def docs(seed_texts) -> list[dict]:
-    return paragraph_docs(seed_texts)
+    # Titles and URLs under the aliases a scraper's JSON often uses; every
+    # engine must carry them to the sentences (see assert_same_run).
+    return [
+        {**d, "headline": f"Story {d['doc_id']}", "link": f"https://example.org/{d['doc_id']}"}
+        for d in paragraph_docs(seed_texts)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +102,10 @@ def baseline(tmp_path_factory, corpus) -> Path:
 
 def assert_same_run(a: Path, b: Path) -> None:
     pd.testing.assert_frame_equal(sentences(a), sentences(b))
+    s = sentences(a)
+    assert (s["title"] == "Story " + s["doc_id"]).all()
+    assert (s["url"] == "https://example.org/" + s["doc_id"]).all()
+    assert s.groupby("doc_id")["para"].max().min() >= 2  # three paragraphs per document
     for name in (
         "sentences.parquet",
         "aggregates.csv",
@@ -117,12 +127,16 @@ def test_seed_folder_prints_table_and_writes_every_output(tmp_path, capsys, seed
     assert "The Sun" in out and "share_reporting" in out
     assert "report.html" in out and str(tmp_path / "run") in out
     s = sentences(tmp_path / "run")
-    assert list(s.columns[:12]) == [
-        "doc_id", "source", "sent_idx", "start", "end", "text", "label",
+    assert list(s.columns) == [
+        "doc_id", "source", "sent_idx", "para", "start", "end", "text", "label", "p_boilerplate",
         "p_reporting", "p_official_claim", "p_editorialising", "p_propaganda_echo", "evidence",
+        "published", "title", "url",
     ]  # fmt: skip
     assert set(s["doc_id"]) == set(seed_manifest["doc_id"])
     assert set(s["published"]) == set(seed_manifest["published"])
+    # A folder of .txt files has no titles or URLs; each seed has many paragraphs.
+    assert set(s["title"]) == {""} and set(s["url"]) == {""}
+    assert str(s["para"].dtype) == "int64" and (s.groupby("doc_id")["para"].max() > 10).all()
 
 
 def test_run_json_records_model_versions_counts_timings_arguments(tmp_path, capsys):
@@ -366,6 +380,46 @@ def test_resume_with_changed_input_recomputes_everything(tmp_path, capsys, docs)
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["counts"]["resumed_shards"] == 0
     assert set(sentences(tmp_path / "run")["doc_id"]) == {d["doc_id"] for d in docs[6:12]}
+
+
+def _downgrade_shard(shards: Path, k: int) -> None:
+    """Make shard ``k`` look written by a framing without ``para``, ``title`` and ``url``.
+
+    Its sidecar keeps this run's fingerprint and the new file's hash, so only
+    the shard's columns tell it apart.
+    """
+    data, side = shards / f"part-{k:05d}.parquet", shards / f"part-{k:05d}.json"
+    old = pd.read_parquet(data).drop(columns=["para", "title", "url"])
+    old.to_parquet(data, index=False)
+    meta = json.loads(side.read_text())
+    meta["sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
+    side.write_text(json.dumps(meta))
+
+
+def test_resume_rescores_shards_with_older_columns_instead_of_mixing(tmp_path, corpus, baseline):
+    out = tmp_path / "run"
+    assert subprocess.run(_score_cmd(corpus, out), cwd=ROOT).returncode == 0
+    _downgrade_shard(out / "shards", 1)
+    res = subprocess.run(_score_cmd(corpus, out, "--resume"), cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    run = json.loads((out / "run.json").read_text())
+    assert run["counts"]["resumed_shards"] == run["counts"]["shards"] - 1
+    assert "para" in pd.read_parquet(out / "shards" / "part-00001.parquet").columns
+    assert_same_run(out, baseline)
+
+
+def test_fingerprint_covers_the_sentence_columns(monkeypatch):
+    import pyarrow as pa
+
+    from framing import batch
+
+    config = batch.ScoreConfig((str(SEEDS),), Path("unused"))
+    specs = batch.check_inputs(config.inputs, config.columns)
+    model = batch.ModelSpec(None, "0" * 64)
+    before = batch._fingerprint(config, specs, model)
+    older = pa.schema([f for f in batch.SENTENCE_SCHEMA if f.name not in ("para", "title", "url")])
+    monkeypatch.setattr(batch, "SENTENCE_SCHEMA", older)
+    assert batch._fingerprint(config, specs, model) != before
 
 
 def test_two_local_workers_match_one(tmp_path, corpus, baseline, capsys):

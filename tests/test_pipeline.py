@@ -12,6 +12,7 @@ from framing.schema import CLASSIFY_COLUMNS, LABELS, PROBA_COLUMNS
 def _check_frame(out: pd.DataFrame) -> None:
     columns = [c for c in out.columns if c != "doc_index"]
     assert columns == list(CLASSIFY_COLUMNS)
+    assert out["para"].dtype.kind == "i" or str(out["para"].dtype) == "Int64"
     labeled = out[out["error"] == ""]
     assert set(labeled["label"]) <= set(LABELS)
     sums = labeled[list(PROBA_COLUMNS)].sum(axis=1)
@@ -125,3 +126,35 @@ def test_frame_round_trip_keeps_ids_index_and_reports_missing_text():
     assert failed["label"].isna().all()
     labeled = out[out["error"] == ""]
     assert labeled["label"].notna().all() and set(labeled["doc_id"]) == {10, 30}
+
+
+def test_classify_columns_in_order_with_para_after_sent_idx():
+    assert list(CLASSIFY_COLUMNS) == [
+        "doc_id", "source", "sent_idx", "para", "start", "end", "text", "label", *PROBA_COLUMNS,
+        "evidence", "error",
+    ]  # fmt: skip
+
+
+def test_para_counts_paragraphs_split_by_any_line_break():
+    # One "\n" (scraped CSV), a blank line, a Windows line end and a headline line.
+    text = (
+        "Kyiv said the strike hit a school. Moscow denied it.\n"
+        "The minister said talks would resume. Officials confirmed the date.\n\n"
+        "A HEADLINE\r\n"
+        "The tyrant ranted again."
+    )
+    out = framing.classify(text)
+    _check_frame(out)
+    assert out["para"].tolist() == [0, 0, 1, 1, 2, 3]
+    assert out["para"].dtype == "int64"
+    for row in out.itertuples():
+        assert text[row.start : row.end] == row.text
+
+
+def test_para_of_given_sentences_and_of_failed_documents():
+    out = framing.classify(
+        pd.DataFrame({"doc_id": ["a", "b"], "text": ["One line.\nSecond line.", None]})
+    )
+    assert out["para"].tolist()[:2] == [0, 1] and out["para"].isna().tolist() == [False, False, True]
+    given = framing.classify([{"doc_id": "g", "source": "", "sentences": ["One.", "Two.\nStill two."]}])
+    assert given["para"].tolist() == [0, 0]

@@ -135,3 +135,53 @@ def test_fingerprint_changes_when_a_file_changes(tmp_path):
     before = check_inputs([path])[0].fingerprint()
     path.write_text("text\nOne. Two.\n", encoding="utf-8")
     assert check_inputs([path])[0].fingerprint() != before
+
+
+# ---------------------------------------------------------------- title and URL
+
+
+def _titles_urls(path, columns=None) -> list[tuple]:
+    return [(r.title, r.url) for r in iter_records(check_inputs([path], columns), columns)]
+
+
+def test_title_and_url_columns_are_read_from_every_table_format(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "text": ["Kyiv said so.", "Moscow denied it."],
+            "title": ["Strike hits school", ""],
+            "url": ["https://example.org/a", "https://example.org/b"],
+        }
+    )
+    frame.to_csv(tmp_path / "in.csv", index=False)
+    frame.to_parquet(tmp_path / "in.parquet")
+    (tmp_path / "in.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in frame.to_dict("records")), encoding="utf-8"
+    )
+    expected = [("Strike hits school", "https://example.org/a"), ("", "https://example.org/b")]
+    for ext in ("csv", "parquet", "jsonl"):
+        assert _titles_urls(tmp_path / f"in.{ext}") == expected, ext
+
+
+def test_headline_and_link_aliases_and_other_case_are_found(tmp_path):
+    rows = [{"text": "Kyiv said so.", "headline": "Strike hits school", "link": "https://x.org/a"}]
+    (tmp_path / "in.jsonl").write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    assert _titles_urls(tmp_path / "in.jsonl") == [("Strike hits school", "https://x.org/a")]
+    # Spreadsheet exports capitalise: "Title", "URL".
+    (tmp_path / "in.csv").write_text("text,Title,URL\nKyiv said so.,T,https://x.org/b\n", encoding="utf-8")
+    assert _titles_urls(tmp_path / "in.csv") == [("T", "https://x.org/b")]
+
+
+def test_named_title_column_wins_over_aliases_and_must_exist(tmp_path):
+    (tmp_path / "in.csv").write_text(
+        "text,headline,hed,link\nKyiv said so.,alias,chosen,https://x.org/a\n", encoding="utf-8"
+    )
+    assert _titles_urls(tmp_path / "in.csv", Columns(title="hed")) == [("chosen", "https://x.org/a")]
+    with pytest.raises(ConfigError, match="no column 'story_url'"):
+        check_inputs([tmp_path / "in.csv"], Columns(url="story_url"))
+
+
+def test_folder_titles_come_from_the_manifest_only(tmp_path):
+    (tmp_path / "a.txt").write_text("Kyiv said so.", encoding="utf-8")
+    assert _titles_urls(tmp_path) == [(None, None)]
+    (tmp_path / "manifest.csv").write_text("file,title\na.txt,From the manifest\n", encoding="utf-8")
+    assert _titles_urls(tmp_path) == [("From the manifest", None)]

@@ -21,7 +21,7 @@ import pytest
 
 from framing.aggregate import aggregate_summaries, summarise
 from framing.cli import main
-from framing.report import Article, esc, render_report
+from framing.report import Article, esc, paragraph_breaks, render_report
 from framing.schema import CONTENT_LABELS, LABEL_DISPLAY, LABELS
 
 from .conftest import SEEDS
@@ -315,6 +315,64 @@ def test_paragraphs_from_the_sentence_table(tmp_path):
     blocks = article_blocks((out / "report.html").read_text(encoding="utf-8"))
     assert [len(paragraphs(b)) for b in blocks.values()] == [2, 1]
     assert paragraphs(blocks["doc-0"])[1].count('<span class="s') == 2
+
+
+TWO_PARAS = (
+    "Kyiv said the strike hit a school. Moscow denied it.\n"
+    "The minister said talks would resume. Officials confirmed the date."
+)
+
+
+@pytest.mark.parametrize(
+    ("ext", "title_key", "url_key"),
+    [("csv", "title", "url"), ("jsonl", "headline", "link")],
+)
+def test_input_titles_urls_and_single_newline_paragraphs_reach_the_report(tmp_path, ext, title_key, url_key):
+    docs = [
+        {"doc_id": "two", "source": "X", title_key: "Strike <b>hits</b> school",
+         url_key: "https://example.org/a?b=1&c=2", "text": TWO_PARAS},
+        {"doc_id": "bare", "source": "X", title_key: "", url_key: "", "text": "The tyrant ranted again."},
+    ]  # fmt: skip
+    path = tmp_path / f"in.{ext}"
+    if ext == "csv":
+        pd.DataFrame(docs).to_csv(path, index=False)
+    else:
+        write_jsonl(path, docs)
+    out = tmp_path / "run"
+    assert main(["score", str(path), "--out", str(out), "--quiet", "--bootstrap", "20"]) == 0
+    s = pd.read_parquet(out / "sentences.parquet")
+    two = s[s["doc_id"] == "two"]
+    assert set(two["title"]) == {"Strike <b>hits</b> school"}
+    assert set(two["url"]) == {"https://example.org/a?b=1&c=2"}
+    assert two["para"].tolist() == [0, 0, 1, 1]
+    blocks = article_blocks((out / "report.html").read_text(encoding="utf-8"))
+    assert "<h4>Strike &lt;b&gt;hits&lt;/b&gt; school</h4>" in blocks["doc-0"]
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in blocks["doc-0"]
+    # A single "\n" after a full stop is a paragraph break, from the para column.
+    assert [p.count('<span class="s') for p in paragraphs(blocks["doc-0"])] == [2, 2]
+    assert "<h4>" not in blocks["doc-1"] and 'class="url"' not in blocks["doc-1"]
+
+
+def test_paragraphs_survive_a_csv_run_and_framing_aggregate(tmp_path):
+    corpus = write_jsonl(tmp_path / "in.jsonl", [{"doc_id": "two", "source": "X", "text": TWO_PARAS}])
+    out = tmp_path / "run"
+    assert main(["score", str(corpus), "--out", str(out), "--quiet", "--bootstrap", "20",
+                 "--format", "csv"]) == 0  # fmt: skip
+    assert pd.read_csv(out / "sentences.csv")["para"].tolist() == [0, 0, 1, 1]
+    (out / "report.html").unlink()
+    assert main(["aggregate", str(out)]) == 0
+    (block,) = article_blocks((out / "report.html").read_text(encoding="utf-8")).values()
+    assert len(paragraphs(block)) == 2
+
+
+def test_paragraph_breaks_follow_the_para_column():
+    rows = pd.DataFrame({"start": [0, 35, 53], "end": [34, 52, 90], "text": ["A.", "B.", "C."]})
+    # Offsets alone see no break here (one-character gaps after full stops).
+    assert paragraph_breaks(rows) == [False, False, False]
+    assert paragraph_breaks(rows.assign(para=[0, 0, 1])) == [False, False, True]
+    assert paragraph_breaks(rows.assign(para=["0", "1", "1"])) == [False, True, False]
+    assert paragraph_breaks(rows.assign(line=[0, 1, 1])) == [False, True, False]
+    assert paragraph_breaks(rows.assign(para=pd.array([0, 0, None], dtype="Int64"))) == [False, False, True]
 
 
 def test_hostile_input_is_shown_as_text_and_nothing_runs(browser, tmp_path):
