@@ -28,9 +28,14 @@ def _source(cell: dict) -> str:
     return src if isinstance(src, str) else "".join(src)
 
 
-def test_the_three_notebooks_exist():
+def test_the_four_notebooks_exist():
     names = [p.name for p in NOTEBOOKS]
-    assert names == ["01_train.ipynb", "02_evaluate.ipynb", "03_compare_sources.ipynb"]
+    assert names == [
+        "01_train.ipynb",
+        "02_evaluate.ipynb",
+        "03_compare_sources.ipynb",
+        "04_own_labels.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -55,3 +60,19 @@ def test_notebook_is_thin_and_has_a_fast_mode(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_outputs_stay_small(path):
     assert path.stat().st_size < 1_000_000
+
+
+def test_own_labels_notebook_trains_into_a_temporary_folder():
+    source = "\n".join(_source(c) for c in _code_cells(ROOT / "notebooks" / "04_own_labels.ipynb"))
+    assert "WORK = Path(tempfile.mkdtemp(" in source
+    calls = re.findall(r"framing\.train\((.*)\)", source)
+    assert calls and all("out=WORK" in call for call in calls), calls
+
+
+def test_own_labels_notebook_says_which_mode_its_outputs_are_from():
+    book = json.loads((ROOT / "notebooks" / "04_own_labels.ipynb").read_text(encoding="utf-8"))
+    intro = _source(book["cells"][0])
+    first = _code_cells(ROOT / "notebooks" / "04_own_labels.ipynb")[0]
+    printed = "".join(_source({"source": o.get("text", "")}) for o in first.get("outputs", []))
+    mode = "fast mode" if printed.startswith("fast mode") else "full mode"
+    assert f"outputs are from **{mode}**" in intro, f"the first cell printed {mode}; say so in the intro"
