@@ -12,7 +12,6 @@ import random
 from pathlib import Path
 
 import pandas as pd
-
 from framing.sentences import split_spans
 
 REAL = Path(__file__).resolve().parents[1]
