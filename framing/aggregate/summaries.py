@@ -10,7 +10,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from framing.features.encoder import count_words
+from framing.features.view import count_words
 from framing.lexicon.terms import (
     NOT_LOADED_ROLES,
     Lexicon,

@@ -1,14 +1,14 @@
 """Pause Python's cyclic garbage collector around allocation-heavy work.
 
-Encoding a shard creates hundreds of thousands of small lists and tuples
-(tokens, lexicon hits). Each allocation burst triggers collections that walk
-every live container, including the ones just made, and that scanning cost
-about a quarter of the encoder's time. Nothing in that work forms reference
+Encoding a batch creates many small lists and tuples (tokens, lexicon hits).
+Each allocation burst triggers collections that walk every live container,
+including the ones just made (bench/ measures what that costs). Nothing in that work forms reference
 cycles (reference counting frees it all), so the collector is paused for its
 duration and resumed afterwards, when any cycles made elsewhere are collected
 as usual.
 
-The collector is one switch for the whole process. Pauses are counted under a
+The pause is switched on at one layer only, around
+:func:`framing.features.encoder.encode`. The collector is one switch for the whole process. Pauses are counted under a
 lock, so that with several threads scoring at once (a thread pool, a Dask
 worker with several threads) the collector stays off while any of them is
 inside a pause and comes back on when the last one leaves, if it was on

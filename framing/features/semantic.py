@@ -162,7 +162,7 @@ def _main() -> None:
     """Rebuild ``framing/data/static_embeddings.npz`` from the training corpus's vocabulary."""
     from collections import Counter
 
-    from framing.features.encoder import tokenise
+    from framing.features.view import tokenise
     from framing.training.corpus import load_corpus
 
     counts: Counter = Counter()

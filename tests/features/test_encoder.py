@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from framing.features.encoder import count_words, cue_columns, encode
+from framing.features.encoder import cue_columns, encode
 from framing.features.ngrams import ngram_tokens
 from framing.features.scaler import CueScaler
 from framing.features.union import build_features
+from framing.features.view import count_words
 from framing.lexicon.terms import load_lexicons
 
 

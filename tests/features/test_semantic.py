@@ -8,8 +8,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from framing.features.encoder import tokenise
 from framing.features.semantic import static_table, static_vectors, vectors
+from framing.features.view import tokenise
 from framing.training.corpus import load_seed_sentences
 
 
