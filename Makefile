@@ -50,13 +50,13 @@ corpus: $(STAMP)
 	$(BIN)/python labels/build_corpus.py
 
 punkt: $(STAMP)
-	$(BIN)/python -m framing.sentences
+	$(BIN)/python -m framing.text.sentences
 
 evaluate: $(STAMP)
 	$(BIN)/framing evaluate --out models/evaluation
 
 model: evaluate
-	$(BIN)/python -m framing.train --metrics models/evaluation/metrics.json
+	$(BIN)/python -m framing.training.train --metrics models/evaluation/metrics.json
 
 clean:
 	rm -rf $(VENV) .venv-min runs .pytest_cache .ruff_cache

@@ -55,7 +55,7 @@ _SPEED_END = "<!-- speed:end -->"
 def _articles() -> list[dict]:
     """Every real article, whole, as published text: the seeds and the real corpus."""
     sys.path.insert(0, str(ROOT))
-    from framing.corpus import load_documents
+    from framing.training.corpus import load_documents
 
     docs = load_documents()
     real = docs[docs["origin"] == "real"]
@@ -73,7 +73,7 @@ def build_corpus(sentences: int, out: Path, seed: int = 12345) -> Path:
     names, drawn at random (seeded) and repeated with new ids until the
     corpus holds ``sentences`` sentences as the segmenter cuts them.
     """
-    from framing.sentences import split_spans
+    from framing.text.sentences import split_spans
 
     path = out / f"corpus-{sentences}-v{GENERATOR_VERSION}.jsonl"
     if path.exists():

@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_explain(args) -> int:
-    from framing.persist import load_model, model_needs_extras
+    from framing.model.persist import load_model, model_needs_extras
     from framing.pipeline import explain
 
     model = load_model(args.model, trust=args.trust_model, profile=args.profile)
@@ -153,7 +153,7 @@ def _cmd_explain(args) -> int:
 def _cmd_train(args) -> int:
     import json
 
-    from framing.train import train
+    from framing.training.train import train
 
     metrics = json.loads(open(args.metrics, encoding="utf-8").read()) if args.metrics else None
     model, path = train(args.labels, include_bundled=not args.only_labels, out=args.out, metrics=metrics)
@@ -162,7 +162,7 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    from framing.evaluate import run_evaluation
+    from framing.training.evaluate import run_evaluation
 
     if args.labels:
         return _evaluate_user_labels(args)
@@ -178,8 +178,8 @@ def _evaluate_user_labels(args) -> int:
     import json
     from pathlib import Path
 
-    from framing.persist import atomic_write_bytes, load_model
-    from framing.user_evaluation import evaluate_labels
+    from framing.model.persist import atomic_write_bytes, load_model
+    from framing.training.user_evaluation import evaluate_labels
 
     model = load_model(args.model, trust=args.trust_model) if args.model else None
     try:
@@ -201,13 +201,13 @@ def _evaluate_user_labels(args) -> int:
 
 
 def _cmd_score(args) -> int:
-    from framing.batch import run_score
+    from framing.batch.runner import run_score
 
     return run_score(args)
 
 
 def _cmd_aggregate(args) -> int:
-    from framing.batch import run_aggregate
+    from framing.batch.runner import run_aggregate
 
     return run_aggregate(args)
 

@@ -7,10 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framing.inputs import to_documents
-from framing.persist import load_model
+from framing.io.documents import to_documents
+from framing.model.persist import load_model
 from framing.schema import OUTPUT_COLUMNS, PROBA_COLUMNS
-from framing.sentences import paragraph_indices, split_spans
+from framing.text.sentences import paragraph_indices, split_spans
 
 
 def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
@@ -19,7 +19,7 @@ def sentence_table(documents: pd.DataFrame) -> pd.DataFrame:
     Given ``sentences`` are kept exactly and in order; their offsets point into
     the sentences joined by single spaces. ``para`` is each sentence's 0-based
     paragraph: a line break in the text starts a new one
-    (:func:`framing.sentences.paragraph_indices`); given sentences carry no
+    (:func:`framing.text.sentences.paragraph_indices`); given sentences carry no
     line breaks between them and are all paragraph 0.
 
     Examples
@@ -65,7 +65,7 @@ def label_sentences(sentences: pd.DataFrame, model: Any = None, lexicon_terms: b
     """Label a sentence table (from :func:`sentence_table`) with a model.
 
     With ``lexicon_terms=True`` the result also has ``terms`` and ``words``
-    (see :meth:`framing.model.FramingClassifier.predict_with_evidence`).
+    (see :meth:`framing.model.classifier.FramingClassifier.predict_with_evidence`).
 
     Examples
     --------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 BOILERPLATE = "boilerplate"
 CONTENT_LABELS: tuple[str, ...] = (
     "reporting",
@@ -34,11 +36,32 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 )
 """The sentence columns of :func:`framing.classify` and of ``framing score``'s
 sentences file. ``para`` is the sentence's 0-based paragraph in its document
-(a line break starts a new one; see :func:`framing.sentences.paragraph_indices`)."""
+(a line break starts a new one; see :func:`framing.text.sentences.paragraph_indices`)."""
 
 CLASSIFY_COLUMNS: tuple[str, ...] = (*OUTPUT_COLUMNS, "error")
 """Columns of :func:`framing.classify`: the sentence columns plus a per-document ``error``
 (a DataFrame input also gets ``doc_index`` first)."""
+
+
+# Per-article values repeated on each sentence row: the date, and the title
+# and URL that report.html's headings show (empty when the input has none).
+ARTICLE_COLUMNS = ("published", "title", "url")
+SENTENCE_FILE_COLUMNS: tuple[str, ...] = (*OUTPUT_COLUMNS, *ARTICLE_COLUMNS)
+"""Columns of ``framing score``'s sentences file and shards, in order."""
+SENTENCE_SCHEMA = pa.schema(
+    [
+        (
+            name,
+            pa.int64()
+            if name in ("sent_idx", "para", "start", "end")
+            else pa.float64()
+            if name in PROBA_COLUMNS
+            else pa.string(),
+        )
+        for name in SENTENCE_FILE_COLUMNS
+    ]
+)
+"""Arrow types of :data:`SENTENCE_FILE_COLUMNS`; a shard with another schema is scored again."""
 
 
 # ---------------------------------------------------------------- display
@@ -80,6 +103,18 @@ class LabelStyle:
     underline: str
     dash: str = ""
 
+    def text_decoration(self) -> str:
+        """CSS ``text-decoration`` of a highlighted sentence (report.html and notebook snippets alike).
+
+        The shorthand resets the thickness, so it is part of the value.
+
+        Examples
+        --------
+        >>> LABEL_DISPLAY["official_claim"].text_decoration()
+        'underline double #009e73 2px'
+        """
+        return "none" if self.underline == "none" else f"underline {self.underline} {self.colour} 2px"
+
 
 # Okabe & Ito (2008), "Color Universal Design": the strong colours stay distinct
 # under the common colour-vision deficiencies. A content label's tint is its
@@ -92,3 +127,6 @@ LABEL_DISPLAY: dict[str, LabelStyle] = {
     BOILERPLATE: LabelStyle("boilerplate", "#999999", "#eeeeee", "B", "none", "1 3"),
 }
 """Display name, colours, initials and underline of every label, in one place."""
+
+MUTED_TEXT = "#595959"
+"""Text colour of a boilerplate sentence wherever sentences are highlighted."""

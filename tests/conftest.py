@@ -28,6 +28,6 @@ def sky_text(seed_texts) -> str:
 
 @pytest.fixture(scope="session")
 def model():
-    from framing.persist import load_model
+    from framing.model.persist import load_model
 
     return load_model()

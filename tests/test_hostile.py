@@ -15,8 +15,8 @@ import pytest
 
 import framing
 from framing.cli import main
-from framing.inputs import InputError
-from framing.sentences import split_spans
+from framing.io.documents import InputError
+from framing.text.sentences import split_spans
 
 from .conftest import ROOT, SEEDS
 
@@ -141,7 +141,7 @@ def test_input_inside_out_is_refused_not_deleted(tmp_path, capsys):
 
 
 def test_second_writer_into_the_same_out_is_refused(tmp_path, capsys):
-    from framing.batch import out_lock
+    from framing.batch.shards import out_lock
     from framing.errors import ConfigError
 
     out = tmp_path / "run"
@@ -273,7 +273,7 @@ def test_integer_ids_with_a_gap_keep_their_values():
 
 
 def test_bad_labels_file_names_the_file(tmp_path):
-    from framing.corpus import load_user_labels
+    from framing.training.corpus import load_user_labels
 
     path = tmp_path / "mine.csv"
     path.write_text('doc_id,sent_idx,text,label\n1,0,"ok",reporting\n1,1,"bad,row",x,y\n', encoding="utf-8")
@@ -287,13 +287,13 @@ def test_full_disk_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr("framing.batch.atomic_write_bytes", full)
+    monkeypatch.setattr("framing.batch.shards.atomic_write_bytes", full)
     rc, err = _score(tmp_path, capsys, [SEEDS], tmp_path / "out")
     assert rc == 2 and "No space left on device" in err and len(err.strip().splitlines()) == 1
 
 
 def test_refused_model_on_dask_is_one_line_before_any_connection(tmp_path, capsys):
-    from .test_persist import _forged_skops
+    from .model.test_persist import _forged_skops
 
     forged = _forged_skops(tmp_path, tmp_path / "marker")
     rc, err = _score(tmp_path, capsys, [SEEDS], tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9", "--model", forged)

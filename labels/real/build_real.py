@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from framing.sentences import split_spans
+from framing.text.sentences import split_spans
 
 HERE = Path(__file__).resolve().parent
 ANN = HERE / "annotation"

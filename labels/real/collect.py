@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from framing.sentences import split_spans
+from framing.text.sentences import split_spans
 
 HERE = Path(__file__).resolve().parent
 csv.field_size_limit(sys.maxsize)

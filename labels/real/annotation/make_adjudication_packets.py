@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from build_real import read_pass  # noqa: E402
 
-from framing.sentences import split_spans  # noqa: E402
+from framing.text.sentences import split_spans  # noqa: E402
 
 REAL = Path(__file__).resolve().parents[1]
 ANN = REAL / "annotation"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.sentences import split_spans
+from framing.text.sentences import split_spans
 
 REAL = Path(__file__).resolve().parents[1]
 OUT = REAL / "annotation" / "packets"

@@ -1,0 +1,109 @@
+"""Cue group ``boilerplate``: page furniture (no full stop, title case, bullets, promo terms, place on the page)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from framing.features.view import BatchView
+from framing.lexicon.terms import Lexicon, lookup
+
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}\b")
+
+
+def columns(lexicon: Lexicon) -> list[str]:
+    """The group's columns (the same for every lexicon).
+
+    Examples
+    --------
+    >>> columns(None)[0]
+    'bp__no_terminal'
+    """
+    return [
+        "bp__no_terminal",
+        "bp__short",
+        "bp__title_case",
+        "bp__bullet",
+        "bp__promo_terms",
+        "bp__pipe",
+        "bp__time",
+        "bp__url",
+        "bp__colon_end",
+        "bp__question_end",
+        "bp__prev_no_terminal",
+        "bp__next_no_terminal",
+        "bp__prev_promo",
+        "bp__next_promo",
+        "bp__from_end",
+        "bp__words",
+        "bp__promo_at_start",
+        "bp__list_question",
+        "bp__under_promo_header",
+    ]
+
+
+def compute(view: BatchView) -> dict[str, np.ndarray]:
+    """The group's columns for a batch.
+
+    Examples
+    --------
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> v = BatchView.build(["Read more", "Putin spoke."], np.array([2]), [(0, 2)], load_lexicons())
+    >>> compute(v)["bp__promo_at_start"].tolist()
+    [True, False]
+    """
+    folded = view.folded
+    cues: dict[str, np.ndarray] = {
+        "bp__no_terminal": view.no_terminal,
+        "bp__short": view.n_words <= 4,
+        "bp__title_case": title_share(view),
+        "bp__bullet": view.bullet,
+        "bp__promo_terms": view.promo_terms,
+        "bp__pipe": np.array(["|" in t for t in view.sentences]),
+    }
+    time_ = np.zeros(view.n, dtype=bool)
+    for i in np.flatnonzero(view.has_digit).tolist():
+        time_[i] = _TIME.search(folded[i]) is not None
+    cues["bp__time"] = time_
+    cues["bp__url"] = np.array(
+        ["@" in f or "www." in f or ".com" in f or ("http" in f and ("http:" in f or "https:" in f)) for f in folded]
+    )
+    cues["bp__colon_end"] = view.colon_end
+    cues["bp__question_end"] = view.question_end & (view.quoted_share < 0.5)
+    cues["bp__words"] = np.log1p(view.n_words)
+    cues["bp__prev_no_terminal"] = view.prev(view.no_terminal)
+    cues["bp__next_no_terminal"] = view.next(view.no_terminal)
+    cues["bp__prev_promo"] = view.prev(view.promo)
+    cues["bp__next_promo"] = view.next(view.promo)
+    cues["bp__promo_at_start"] = view.promo_at_start
+    cues["bp__list_question"] = view.bullet & view.question_end
+    # List items under a header that is itself furniture (a promo line or a
+    # box title without a full stop) are links, not news points.
+    header = view.promo | (view.no_terminal & ~view.colon_end)
+    last_header = view.last_where(~view.bullet)
+    cues["bp__under_promo_header"] = view.bullet & (last_header >= 0) & header[np.maximum(last_header, 0)]
+    # A lone sentence (explain(), classify("one sentence")) has no place on a
+    # page: "near the end" would make any text look like trailing furniture.
+    alone = view.size == 1
+    cues["bp__from_end"] = np.where(alone, 1.0, np.minimum(view.size - 1 - view.local, 10) / 10.0)
+    return cues
+
+
+def title_share(view: BatchView) -> np.ndarray:
+    """Share of a sentence's whitespace-separated words that start with a capital.
+
+    Examples
+    --------
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> v = BatchView.build(["Most Read Stories today"], np.array([1]), [(0, 1)], load_lexicons())
+    >>> title_share(v).tolist()
+    [0.75]
+    """
+    codes = view.raw_codes
+    space = lookup("space", codes)
+    word_start = ~space & np.concatenate([[True], space[:-1]])
+    starts = np.flatnonzero(word_start)
+    words = view.count(view.rows_of(starts, view.raw_offsets))
+    upper = view.count(view.rows_of(starts[lookup("upper", codes[starts])], view.raw_offsets))
+    return upper / np.maximum(1, words)

@@ -1,0 +1,45 @@
+"""Boilerplate rules layered on top of the learned detector.
+
+The detector (a logistic regression over n-grams and page-furniture cues)
+decides most lines. A few patterns are certain enough to override it, and
+each follows a decision in LABELING.md or labels/GUIDELINES.md:
+
+- a line that *starts* with a promo phrase from the boilerplate lexicon
+  ("Read more: ...", "Sign up to ...", "Most read in News") is furniture;
+- a bulleted item that is a question is an explainer-box link (D8);
+- bulleted items under a furniture header (a promo line or a box title
+  without a full stop) are links to other stories (D8);
+- a sentence that continues an open quotation and ends like a sentence is
+  speech, never furniture (D4), however short ("Sit.").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows the rules force to boilerplate, and rows they force to content.
+
+    Parameters
+    ----------
+    cues : DataFrame
+        Cue columns from :func:`framing.features.encoder.encode`.
+
+    Returns
+    -------
+    (force_boilerplate, force_content) : two boolean arrays
+
+    Examples
+    --------
+    >>> from framing.features.encoder import encode
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> enc = encode([["He said: \\"Go home.", "Sit.", "Read more: Other story"]], load_lexicons())
+    >>> [a.tolist() for a in rule_overrides(enc.cues)]
+    [[False, False, True], [False, True, False]]
+    """
+    force_content = (cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)
+    force_bp = (cues["bp__promo_at_start"] > 0) | (cues["bp__list_question"] > 0) | (cues["bp__under_promo_header"] > 0)
+    force_bp &= ~force_content
+    return force_bp.to_numpy(), force_content.to_numpy()

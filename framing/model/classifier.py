@@ -1,0 +1,496 @@
+"""The framing classifier: boilerplate detector, then a four-way content model.
+
+Both stages are regularised, class-weighted logistic regressions over the
+features of :mod:`framing.features.encoder`; the content stage is wrapped in
+:class:`sklearn.calibration.CalibratedClassifierCV` so its probabilities are
+calibrated, with ``ensemble=False`` so that one linear model remains to be
+explained. The estimator takes a sentence table (``doc_id``, ``text``, rows
+in reading order within each document) because context features need the
+neighbouring sentences.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from framing.features.encoder import Encoded, cue_columns, encode
+from framing.features.semantic import ENCODERS
+from framing.features.semantic import vectors as semantic_vectors
+from framing.features.union import GROUPS, build_features
+from framing.lexicon.terms import Lexicon, load_lexicons
+from framing.model.boilerplate import rule_overrides
+from framing.model.evidence import contributions, describe_feature, evidence_for
+from framing.model.neighbours import append_columns, doc_bounds, neighbour_features, neighbour_names
+from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS, PROBA_COLUMNS
+
+_BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
+# Where a sentence stands on the page, not what it says (see _without_position_alone).
+_POSITION_FEATURES = ("context__ctx__position", "context__ctx__first", "context__ctx__last", "boilerplate__bp__from_end")
+
+
+def _joint(p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
+    """Five probabilities in ``LABELS`` order from the gate and the conditional content model."""
+    return np.column_stack([p_bp, p_content * (1 - p_bp)[:, None]]) if len(p_bp) else np.zeros((0, len(LABELS)))
+
+
+def as_sentence_table(X: Any) -> pd.DataFrame:
+    """Accept a sentence table, or a list of strings (each its own one-sentence article).
+
+    Examples
+    --------
+    >>> as_sentence_table(["Putin spoke.", "Kyiv said no."])["doc_id"].tolist()
+    [0, 1]
+    """
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, str):
+        raise TypeError("expected a list of sentences or a sentence table, got one string; wrap it: [text]")
+    if isinstance(X, pd.Series | np.ndarray | list | tuple):
+        texts = list(X)
+        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"row {bad[0]}: expected a string, got {type(texts[bad[0]]).__name__}")
+        return pd.DataFrame({"doc_id": np.arange(len(texts)), "text": texts})
+    raise TypeError(f"expected a sentence table or a list of strings, got {type(X).__name__}")
+
+
+def documents_of(X: pd.DataFrame) -> list[list[str]]:
+    """Group a sentence table into per-document sentence lists, keeping row order.
+
+    Rows of one document must be contiguous (they are, in every table framing
+    builds); a document split across the table is an error, since its context
+    features would be wrong.
+
+    Examples
+    --------
+    >>> documents_of(pd.DataFrame({"doc_id": ["a", "a", "b"], "text": ["x", "y", "z"]}))
+    [['x', 'y'], ['z']]
+    """
+    if "text" not in X.columns:
+        raise ValueError(f"sentence table needs a 'text' column; it has {list(X.columns)}")
+    texts = X["text"].tolist()
+    if "doc_id" not in X.columns:
+        # Never merge unrelated rows into one article: context features would
+        # read one row's quote as the next row's.
+        raise ValueError(
+            "sentence table needs a 'doc_id' column (rows of one article share it, in reading order); "
+            "for a single article pass X.assign(doc_id=0), for unrelated sentences a list of strings"
+        )
+    ids = X["doc_id"].to_numpy()
+    bounds = doc_bounds(ids)
+    starts = [ids[a] for a, _ in bounds]
+    if len(set(starts)) != len(starts):
+        raise ValueError("sentence table: rows of one doc_id must be contiguous and in reading order")
+    return [texts[a:b] for a, b in bounds]
+
+
+class FramingClassifier(ClassifierMixin, BaseEstimator):
+    """Label sentences as boilerplate or one of the four framing labels.
+
+    Parameters
+    ----------
+    groups : tuple of str, default all of ``framing.features.union.GROUPS``
+        Feature groups of the content model (drop one for an ablation).
+    C : float, default 3.0
+        Inverse regularisation strength of the content model (chosen by
+        4-fold cross-validation grouped by outlet over 0.3, 1, 3 and 10).
+    boilerplate_C : float, default 1.0
+        Inverse regularisation strength of the boilerplate detector.
+    ngram_min_df : int, default 2
+        Minimum document frequency of a word n-gram.
+    calibration : {"sigmoid", "isotonic"}, default "sigmoid"
+        Calibration method of the content model.
+    cv : int, default 5
+        Folds used to calibrate.
+    lexicon_dirs : tuple of str, default ()
+        Extra lexicon folders, added to the bundled lexicons.
+    sample_weight_real : float, default 1.0
+        Weight of rows with ``origin == 'real'`` relative to authored rows.
+    semantic : {"static", "minilm", "none"}, default "static"
+        Sentence-meaning encoder (:mod:`framing.features.semantic`) of a second content
+        model whose probabilities are blended with the first: the shipped
+        static table (fast), the full MiniLM encoder (the ``accurate``
+        profile), or none.
+    semantic_weight : float, default 0.4
+        Share of the semantic model in the blended content probabilities
+        (chosen by 4-fold cross-validation grouped by outlet).
+    semantic_C : float, default 1.0
+        Inverse regularisation strength of the semantic model.
+    content_estimator : classifier, optional
+        The linear content model behind the calibration; ``None`` means
+        ``LogisticRegression(C=C, class_weight="balanced")``. Any classifier
+        with ``coef_`` keeps the evidence, e.g.
+        ``set_params(content_estimator=LinearSVC(class_weight="balanced"))``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        ``framing.schema.LABELS``.
+    features_ : ColumnTransformer
+        The shared feature union (n-grams and cue groups).
+    boilerplate_ : LogisticRegression
+        The boilerplate detector, over ``boilerplate_columns_``.
+    content_ : CalibratedClassifierCV
+        The calibrated four-way content model, over ``content_columns_``.
+    cue_columns_ : dict
+
+    Examples
+    --------
+    >>> clf = FramingClassifier()  # doctest: +SKIP
+    >>> clf.fit(sentences, labels).predict(sentences)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        groups: tuple[str, ...] = GROUPS,
+        C: float = 3.0,
+        boilerplate_C: float = 1.0,
+        ngram_min_df: int = 2,
+        calibration: str = "sigmoid",
+        cv: int = 5,
+        lexicon_dirs: tuple[str, ...] = (),
+        sample_weight_real: float = 1.0,
+        semantic: str = "static",
+        semantic_weight: float = 0.4,
+        semantic_C: float = 1.0,
+        content_estimator: Any = None,
+    ):
+        self.groups = groups
+        self.C = C
+        self.boilerplate_C = boilerplate_C
+        self.ngram_min_df = ngram_min_df
+        self.calibration = calibration
+        self.cv = cv
+        self.lexicon_dirs = lexicon_dirs
+        self.sample_weight_real = sample_weight_real
+        self.semantic = semantic
+        self.semantic_weight = semantic_weight
+        self.semantic_C = semantic_C
+        self.content_estimator = content_estimator
+
+    # -- public API: validate, then delegate ---------------------------------
+    def fit(self, X: pd.DataFrame, y) -> FramingClassifier:
+        """Fit both stages on a sentence table and its labels."""
+        X = as_sentence_table(X)
+        y = np.asarray(y, dtype=object)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        unknown = sorted(set(y.tolist()) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown labels {unknown}; expected {list(LABELS)}")
+        missing = [g for g in self.groups if g not in GROUPS]
+        if missing:
+            raise ValueError(f"unknown feature groups {missing}; expected a subset of {GROUPS}")
+        if self.semantic not in ENCODERS:
+            raise ValueError(f"semantic must be one of {ENCODERS}, got {self.semantic!r}")
+        if not 0.0 <= self.semantic_weight <= 1.0:
+            raise ValueError(f"semantic_weight must be between 0 and 1, got {self.semantic_weight}")
+        weights = np.ones(len(X))
+        if "origin" in X.columns:
+            weights[(X["origin"] == "real").to_numpy()] = self.sample_weight_real
+        return self._fit(X, y, weights)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Probabilities over ``classes_`` (``LABELS``): boilerplate, then the four labels.
+
+        ``p(label) = (1 - p(boilerplate)) * p(label | content)``, so each row
+        sums to one. These are the ``p_*`` columns of :func:`framing.classify`
+        and :meth:`predict_with_evidence` too. The label is boilerplate when
+        ``p(boilerplate) >= 0.5``, else the most probable content label.
+        """
+        check_is_fitted(self, "content_")
+        p_bp, p_content, _ = self._predict(self._encode(as_sentence_table(X)))
+        return _joint(p_bp, p_content)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Labels: boilerplate where the detector says so, else the top content label."""
+        check_is_fitted(self, "content_")
+        p_bp, p_content, _ = self._predict(self._encode(as_sentence_table(X)))
+        return self._decide(p_bp, p_content)
+
+    def predict_with_evidence(self, X: pd.DataFrame, top: int = 3, lexicon_terms: bool = False) -> pd.DataFrame:
+        """Labels, content probabilities and evidence strings, one row per sentence.
+
+        Returns a frame with ``label``, ``p_<label>`` for the five labels
+        (those of :meth:`predict_proba`) and ``evidence``;
+        with ``lexicon_terms=True`` also ``terms`` (the lexicon terms matched,
+        one entry per match) and ``words`` (:func:`framing.features.encoder.count_words`),
+        which the batch summaries reuse instead of matching the text again.
+        """
+        check_is_fitted(self, "content_")
+        X = as_sentence_table(X)
+        enc = self._encode(X)
+        p_bp, p_content, Z = self._predict(enc)
+        labels = self._decide(p_bp, p_content)
+        out = pd.DataFrame(_joint(p_bp, p_content), columns=list(PROBA_COLUMNS))
+        out.insert(0, "label", labels)
+        out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
+        if lexicon_terms:
+            out["terms"] = pd.Series(enc.terms, dtype=object)
+            out["words"] = enc.words
+        return out
+
+    # -- private workers -----------------------------------------------------
+    def _lexicon(self) -> Lexicon:
+        return load_lexicons(self.lexicon_dirs)
+
+    def _encode(self, X: pd.DataFrame) -> Encoded:
+        enc = encode(documents_of(X), self._lexicon())
+        enc.texts = X["text"].tolist() if self._uses_semantic() and self.semantic == "minilm" else None
+        return enc
+
+    def _uses_semantic(self) -> bool:
+        # getattr: a model saved before the semantic stage existed has none.
+        return getattr(self, "semantic", "none") != "none" and self.semantic_weight > 0
+
+    def _semantic_vectors(self, enc: Encoded) -> np.ndarray:
+        return semantic_vectors(self.semantic, enc.tokens, enc.texts or [])
+
+    def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
+        lexicon = self._lexicon()
+        self.cue_columns_ = cue_columns(lexicon)
+        enc = self._encode(X)
+        # One feature union serves both heads, so text is vectorised once at
+        # prediction time; each head reads its own columns.
+        needed = tuple(g for g in (*GROUPS, "boilerplate") if g in self.groups or g in _BOILERPLATE_GROUPS)
+        self.features_ = build_features(self.cue_columns_, needed, self.ngram_min_df)
+        Z = self.features_.fit_transform(enc.frame()).tocsr()
+        names = self.features_.get_feature_names_out()
+        self.boilerplate_columns_ = self._columns_of(_BOILERPLATE_GROUPS)
+        self.content_columns_ = self._columns_of(self.groups)
+        is_bp = y == BOILERPLATE
+        Zb = Z[:, self.boilerplate_columns_]
+        self.boilerplate_ = LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=3000)
+        self.boilerplate_.fit(Zb, is_bp, sample_weight=weights)
+        self.position_columns_ = np.flatnonzero(np.isin(names[self.boilerplate_columns_], _POSITION_FEATURES))
+        # Where a typical content sentence sits: what position is replaced by
+        # when asking whether position alone makes a sentence furniture.
+        Zpos = Zb[:, self.position_columns_]
+        self.position_neutral_ = np.asarray(np.median(Zpos[~is_bp].toarray(), axis=0)).ravel()
+        content = ~is_bp
+        Zc = Z[:, self.content_columns_]
+        if self._stacked():
+            P1 = self._out_of_fold(Zc, y, content, weights, X)
+            self.stage1_ = self._stage1().fit(Zc[content], y[content], sample_weight=weights[content])
+            Zc = self._with_neighbours(Zc, P1, enc)
+        base = (
+            clone(self.content_estimator)
+            if self.content_estimator is not None
+            else LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+        )
+        self.content_ = CalibratedClassifierCV(
+            base,
+            method=self.calibration,
+            cv=StratifiedKFold(n_splits=self.cv),
+            ensemble=False,
+        )
+        self.content_.fit(Zc[content], y[content], sample_weight=weights[content])
+        self.content_order_ = np.array([list(self.content_.classes_).index(c) for c in CONTENT_LABELS])
+        if self._uses_semantic():
+            E = self._semantic_vectors(enc)
+            self.semantic_ = LogisticRegression(C=self.semantic_C, class_weight="balanced", max_iter=3000)
+            self.semantic_.fit(E[content], y[content], sample_weight=weights[content])
+        self.classes_ = np.array(LABELS, dtype=object)
+        return self
+
+    def _columns_of(self, groups: tuple[str, ...]) -> np.ndarray:
+        """Columns of the fitted union that come from ``groups``, from its ``output_indices_``."""
+        spans = self.features_.output_indices_
+        return np.sort(np.concatenate([np.arange(spans[g].start, spans[g].stop) for g in groups if g in spans] or [np.zeros(0, int)]))
+
+    @property
+    def named_steps(self) -> dict[str, Any]:
+        """The fitted stages in data-flow order, by name.
+
+        ``features`` (the union of n-grams and cue groups), ``boilerplate``
+        (the gate, over ``boilerplate_columns_``), ``sequence`` (the first
+        stage whose neighbours' probabilities feed the content model; absent
+        without the ``neighbours`` group), ``content`` (the calibrated content
+        model, over ``content_columns_`` and the neighbour block) and
+        ``semantic`` (blended in with weight ``semantic_weight``; absent when
+        off).
+
+        Examples
+        --------
+        >>> list(load_model().named_steps)  # doctest: +SKIP
+        ['features', 'boilerplate', 'sequence', 'content', 'semantic']
+        """
+        check_is_fitted(self, "content_")
+        steps = {"features": self.features_, "boilerplate": self.boilerplate_}
+        if hasattr(self, "stage1_") and self._stacked():
+            steps["sequence"] = self.stage1_
+        steps["content"] = self.content_
+        if self._uses_semantic() and hasattr(self, "semantic_"):
+            steps["semantic"] = self.semantic_
+        return steps
+
+    def _predict(self, enc: Encoded):
+        frame = enc.frame()
+        if len(frame) == 0:
+            return np.zeros(0), np.zeros((0, len(CONTENT_LABELS))), None
+        Z = self.features_.transform(frame).tocsr()
+        Zb = Z[:, self.boilerplate_columns_]
+        p_bp = self._without_position_alone(Zb, self.boilerplate_.predict_proba(Zb)[:, 1])
+        force_bp, force_content = rule_overrides(enc.cues)
+        p_bp = np.where(force_bp, np.maximum(p_bp, 0.99), np.where(force_content, np.minimum(p_bp, 0.01), p_bp))
+        Zc = Z[:, self.content_columns_]
+        if self._stacked():
+            P1 = self._stage1_proba(self.stage1_, Zc)
+            Zc = self._with_neighbours(Zc, P1, enc)
+        p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
+        if self._uses_semantic() and hasattr(self, "semantic_"):
+            order = [list(self.semantic_.classes_).index(c) for c in CONTENT_LABELS]
+            p_sem = self.semantic_.predict_proba(self._semantic_vectors(enc))[:, order]
+            p_content = (1 - self.semantic_weight) * p_content + self.semantic_weight * p_sem
+        return p_bp, p_content, Zc
+
+    def _without_position_alone(self, Zb, p_bp: np.ndarray) -> np.ndarray:
+        """Furniture needs a cue besides its place on the page.
+
+        For rows the detector calls boilerplate, the detector is asked again
+        with the position features (first, last, distance from the end,
+        relative position) set to where a typical content sentence sits; a
+        row that is furniture only because of where it stands stays content.
+        The detector is linear, so this is a shift of its logit.
+        """
+        cols = getattr(self, "position_columns_", None)
+        if cols is None or not len(cols):
+            return p_bp
+        hi = np.flatnonzero(p_bp >= 0.5)
+        if not len(hi):
+            return p_bp
+        coef = self.boilerplate_.coef_[0, cols]
+        x = Zb[hi][:, cols].toarray()
+        logit = np.log(p_bp[hi]) - np.log1p(-np.minimum(p_bp[hi], 1 - 1e-12))
+        free = 1.0 / (1.0 + np.exp(-(logit + (self.position_neutral_ - x) @ coef)))
+        out = p_bp.copy()
+        out[hi] = np.minimum(p_bp[hi], free)
+        return out
+
+    def _decide(self, p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
+        if len(p_bp) == 0:
+            return np.array([], dtype=object)
+        labels = np.array(CONTENT_LABELS, dtype=object)[p_content.argmax(axis=1)]
+        labels[p_bp >= 0.5] = BOILERPLATE
+        return labels
+
+    def _stacked(self) -> bool:
+        return "neighbours" in self.groups
+
+    def _stage1(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
+
+    @staticmethod
+    def _stage1_proba(model: LogisticRegression, Z) -> np.ndarray:
+        order = [list(model.classes_).index(c) for c in CONTENT_LABELS]
+        return model.predict_proba(Z)[:, order]
+
+    def _out_of_fold(self, Zc, y, content, weights, X) -> np.ndarray:
+        """First-stage probabilities for every row from models fitted on other articles."""
+        docs = X["doc_id"].to_numpy() if "doc_id" in X else np.zeros(len(y))
+        P = np.zeros((len(y), len(CONTENT_LABELS)))
+        n_groups = len(np.unique(docs))
+        for train_idx, test_idx in GroupKFold(n_splits=min(self.cv, n_groups)).split(Zc, groups=docs):
+            fit_idx = train_idx[content[train_idx]]
+            model = self._stage1().fit(Zc[fit_idx], y[fit_idx], sample_weight=weights[fit_idx])
+            P[test_idx] = self._stage1_proba(model, Zc[test_idx])
+        return P
+
+    def _with_neighbours(self, Zc, P1, enc: Encoded):
+        N = neighbour_features(P1, enc.bounds, enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
+        return append_columns(Zc, N)
+
+    def explain(self, X: Any, top: int = 5) -> pd.DataFrame:
+        """The features that pushed each sentence to its label, with weights ``x * coef``.
+
+        One row per (sentence, feature): ``row`` (position in ``X``),
+        ``label`` (predicted), ``feature``, ``description`` and ``weight``,
+        the ``top`` strongest by absolute weight per sentence. Content rows
+        are explained by the linear content model; boilerplate rows by the
+        boilerplate gate. Takes what :meth:`predict` takes.
+
+        Examples
+        --------
+        >>> load_model().explain(["The tyrant ranted again."]).loc[0, "label"]  # doctest: +SKIP
+        'editorialising'
+        """
+        check_is_fitted(self, "content_")
+        enc = self._encode(as_sentence_table(X))
+        p_bp, p_content, Z = self._predict(enc)
+        labels = self._decide(p_bp, p_content)
+        if Z is None:
+            return pd.DataFrame(columns=["row", "label", "feature", "description", "weight"])
+        lin = self.linear_model_()
+        gate_names = self.features_.get_feature_names_out()[self.boilerplate_columns_]
+        Zb = self.features_.transform(enc.frame()).tocsr()[:, self.boilerplate_columns_] if (labels == BOILERPLATE).any() else None
+        names = self.get_feature_names_out()
+        parts = []
+        for i, label in enumerate(labels):
+            if label == BOILERPLATE:
+                row_names, c = gate_names, contributions(Zb[i], self.boilerplate_.coef_, 0)
+            else:
+                row_names, c = names, contributions(Z[i], lin.coef_, list(lin.classes_).index(label))
+            order = np.argsort(-np.abs(c), kind="stable")[:top]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": i,
+                        "label": label,
+                        "feature": row_names[order],
+                        "description": [describe_feature(row_names[j], enc.hits[i]) for j in order],
+                        "weight": c[order],
+                    }
+                )
+            )
+        return pd.concat(parts, ignore_index=True)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the content model's input features (the union's content columns, then the neighbour block)."""
+        return self.feature_names_()
+
+    def linear_model_(self) -> LogisticRegression:
+        """The single fitted linear content model behind the calibration."""
+        check_is_fitted(self, "content_")
+        return self.content_.calibrated_classifiers_[0].estimator
+
+    def feature_names_(self) -> np.ndarray:
+        """Names of the content model's input features."""
+        check_is_fitted(self, "content_")
+        # Building 15,000 names costs ~20 ms, paid per batch when scoring in
+        # shards; they depend only on the fitted features, so keep them
+        # (keyed by the fitted object, so a refit builds them again).
+        cached = self.__dict__.get("_names_cache")
+        if cached is None or cached[0] is not self.features_:
+            names = self.features_.get_feature_names_out()[self.content_columns_]
+            names = np.concatenate([names, neighbour_names()]) if self._stacked() else names
+            cached = self.__dict__["_names_cache"] = (self.features_, names)
+        return cached[1]
+
+    def __setstate__(self, state: dict) -> None:
+        # A model saved before a parameter existed gets its default, so
+        # get_params, repr and clone keep working on it.
+        state.setdefault("content_estimator", None)
+        super().__setstate__(state)
+
+    def __getstate__(self) -> dict:
+        # The feature-name cache is derived state: a saved model must not
+        # depend on whether it was used before saving.
+        state = dict(super().__getstate__())
+        state.pop("_names_cache", None)
+        return state
+
+    def _evidence(self, enc: Encoded, Z, labels, p_bp, top: int) -> list[str]:
+        if Z is None:
+            return []
+        lin = self.linear_model_()
+        names = self.feature_names_()
+        cls_index = {c: i for i, c in enumerate(lin.classes_)}
+        return evidence_for(Z, lin.coef_, cls_index, names, enc.hits, labels, p_bp, top)

@@ -1,0 +1,126 @@
+"""The classifier: training, determinism, calibration shape, ablations (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.svm import LinearSVC
+
+from framing.model.classifier import FramingClassifier, documents_of
+from framing.schema import LABELS, PROBA_COLUMNS
+from framing.training.corpus import load_corpus
+
+
+@pytest.fixture(scope="module")
+def small() -> pd.DataFrame:
+    corpus = load_corpus()
+    keep = corpus["doc_id"].isin(sorted(corpus["doc_id"].unique())[:70])
+    return corpus[keep].reset_index(drop=True)
+
+
+def _fit(data, **params):
+    return FramingClassifier(cv=3, **params).fit(data[["doc_id", "text", "origin"]], data["label"].to_numpy())
+
+
+def test_training_is_deterministic(small):
+    a = _fit(small).predict_proba(small[["doc_id", "text"]])
+    b = _fit(small).predict_proba(small[["doc_id", "text"]])
+    assert np.array_equal(a, b)
+
+
+def test_probabilities_and_classes(small):
+    model = _fit(small)
+    assert model.classes_.tolist() == list(LABELS)
+    proba = model.predict_proba(small[["doc_id", "text"]])
+    assert proba.shape == (len(small), 5)
+    assert np.allclose(proba.sum(axis=1), 1)
+    head = small[["doc_id", "text"]].head(30)
+    out = model.predict_with_evidence(head)
+    assert list(out.columns) == ["label", *PROBA_COLUMNS, "evidence"]
+    assert out["evidence"].str.len().gt(0).all()
+    # One meaning of the probabilities: predict_proba's columns, in LABELS order.
+    assert np.allclose(out[list(PROBA_COLUMNS)].to_numpy(), model.predict_proba(head))
+    assert (out["label"] == "boilerplate").eq(out["p_boilerplate"] >= 0.5).all()
+
+
+def test_stages_are_named_and_the_content_estimator_swaps(small):
+    model = _fit(small, semantic="none")
+    assert list(model.named_steps) == ["features", "boilerplate", "sequence", "content"]
+    spans = model.features_.output_indices_
+    assert model.content_columns_.tolist() == [
+        j for g in model.groups if g in spans for j in range(spans[g].start, spans[g].stop)
+    ]
+    assert "boilerplate" not in {model.feature_names_()[j].split("__")[0] for j in range(len(model.content_columns_))}
+    svm = _fit(small, semantic="none").set_params(content_estimator=LinearSVC(class_weight="balanced"))
+    svm.fit(small[["doc_id", "text", "origin"]], small["label"].to_numpy())
+    assert isinstance(svm.linear_model_(), LinearSVC)
+    out = svm.predict_with_evidence(small[["doc_id", "text"]].head(20))
+    assert out["evidence"].str.len().gt(0).all()
+    assert np.allclose(out[list(PROBA_COLUMNS)].sum(axis=1), 1)
+
+
+def test_ablation_drops_feature_group(small):
+    model = _fit(small, groups=("ngrams", "lexicon"))
+    groups = {n.split("__")[0] for n in model.feature_names_()}
+    assert groups == {"ngrams", "lexicon"}
+
+
+def test_bad_labels_and_groups_are_rejected(small):
+    X = small[["doc_id", "text"]].head(4)
+    with pytest.raises(ValueError, match="unknown labels"):
+        FramingClassifier().fit(X, ["reporting", "opinion", "reporting", "reporting"])
+    with pytest.raises(ValueError, match="unknown feature groups"):
+        FramingClassifier(groups=("ngrams", "vibes")).fit(X, ["reporting"] * 4)
+    with pytest.raises(ValueError, match="rows but y has"):
+        FramingClassifier().fit(X, ["reporting"])
+
+
+def test_documents_must_be_contiguous():
+    with pytest.raises(ValueError, match="contiguous"):
+        documents_of(pd.DataFrame({"doc_id": ["a", "b", "a"], "text": ["x", "y", "z"]}))
+
+
+def test_feature_names_follow_a_refit(small):
+    model = _fit(small, groups=("ngrams", "lexicon"))
+    before = model.feature_names_()
+    assert model.feature_names_() is before  # kept between batches
+    model.set_params(groups=("lexicon", "style")).fit(
+        small[["doc_id", "text", "origin"]], small["label"].to_numpy()
+    )
+    after = model.feature_names_()
+    assert not any(n.startswith("ngrams__") for n in after)
+    assert any(n.startswith("style__") for n in after)
+
+
+def test_saved_model_does_not_depend_on_earlier_use(small, tmp_path):
+    import joblib
+
+    model = _fit(small, groups=("ngrams", "lexicon"))
+    joblib.dump(model, tmp_path / "a.joblib")
+    model.feature_names_()
+    joblib.dump(model, tmp_path / "b.joblib")
+    assert (tmp_path / "a.joblib").read_bytes() == (tmp_path / "b.joblib").read_bytes()
+
+
+def test_predict_takes_a_list_of_sentences_and_refuses_a_table_without_doc_id(model):
+    labels = model.predict(["Putin said the talks went well.", "The tyrant ranted again."])
+    assert len(labels) == 2
+    proba = model.predict_proba(["Putin said the talks went well."])
+    assert proba.shape == (1, 5) and abs(proba.sum() - 1) < 1e-6
+    with pytest.raises(ValueError, match="doc_id"):
+        model.predict(pd.DataFrame({"text": ["One.", "Two."]}))
+    with pytest.raises(TypeError, match="one string"):
+        model.predict("Putin spoke.")
+
+
+def test_explain_is_public_and_agrees_with_predict(model, sky_text):
+    sentences = ["The tyrant ranted again.", "Follow us on Twitter", '"We will win," Zelensky said.']
+    out = model.explain(sentences, top=3)
+    labels = model.predict(sentences)
+    assert out.groupby("row")["label"].first().tolist() == labels.tolist()
+    assert out.groupby("row").size().tolist() == [3, 3, 3]
+    # Each row's weights are the largest in absolute value first.
+    for _, g in out.groupby("row"):
+        assert g["weight"].abs().is_monotonic_decreasing
+    assert len(model.get_feature_names_out()) == model.linear_model_().coef_.shape[1]
