@@ -22,6 +22,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from framing.features.encoder import Encoded, cue_columns, encode
+from framing.features.gc_pause import gc_paused
 from framing.features.semantic import ENCODERS
 from framing.features.semantic import vectors as semantic_vectors
 from framing.features.union import GROUPS, build_features
@@ -193,6 +194,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"semantic must be one of {ENCODERS}, got {self.semantic!r}")
         if not 0.0 <= self.semantic_weight <= 1.0:
             raise ValueError(f"semantic_weight must be between 0 and 1, got {self.semantic_weight}")
+        # The calibrated content model needs every content label in each of its cv folds.
+        counts = {label: int(np.sum(y == label)) for label in CONTENT_LABELS}
+        short = {label: n for label, n in counts.items() if n < self.cv}
+        if short:
+            raise ValueError(
+                f"too few sentences of {', '.join(f'{k!r} ({v})' for k, v in short.items())}: "
+                f"each content label needs at least cv={self.cv}; label more, or merge your labels with the bundled corpus"
+            )
         weights = np.ones(len(X))
         if "origin" in X.columns:
             weights[(X["origin"] == "real").to_numpy()] = self.sample_weight_real
@@ -227,15 +236,18 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "content_")
         X = as_sentence_table(X)
-        enc = self._encode(X)
-        p_bp, p_content, Z = self._predict(enc)
-        labels = self._decide(p_bp, p_content)
-        out = pd.DataFrame(_joint(p_bp, p_content), columns=list(PROBA_COLUMNS))
-        out.insert(0, "label", labels)
-        out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
-        if lexicon_terms:
-            out["terms"] = pd.Series(enc.terms, dtype=object)
-            out["words"] = enc.words
+        # Encoding and evidence build many small objects and no reference
+        # cycles: see framing.features.gc_pause (re-entrant with encode's).
+        with gc_paused():
+            enc = self._encode(X)
+            p_bp, p_content, Z = self._predict(enc)
+            labels = self._decide(p_bp, p_content)
+            out = pd.DataFrame(_joint(p_bp, p_content), columns=list(PROBA_COLUMNS))
+            out.insert(0, "label", labels)
+            out["evidence"] = self._evidence(enc, Z, labels, p_bp, top)
+            if lexicon_terms:
+                out["terms"] = pd.Series(enc.terms, dtype=object)
+                out["words"] = enc.words
         return out
 
     # -- private workers -----------------------------------------------------

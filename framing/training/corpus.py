@@ -146,3 +146,27 @@ def load_user_labels(path: str | Path) -> pd.DataFrame:
             frame[col] = default
     frame = frame.sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
     return frame[list(GOLD_COLUMNS)]
+
+
+def with_bundled(mine: pd.DataFrame, bundled: pd.DataFrame) -> pd.DataFrame:
+    """A user's labeled sentences plus the bundled corpus, with neither clash nor leak.
+
+    Bundled articles that share a sentence of 40 or more characters with the
+    user's rows are left out (the user's copy wins), so an article the user
+    also labeled never sits on both sides of a held-out split; a bundled
+    ``doc_id`` that the user also uses gets the prefix ``bundled:``, since
+    rows of one ``doc_id`` are one article.
+
+    Examples
+    --------
+    >>> mine = pd.DataFrame({"doc_id": ["a"], "text": ["x" * 50]})
+    >>> bundled = pd.DataFrame({"doc_id": ["a", "b"], "text": ["another article", "x" * 50]})
+    >>> with_bundled(mine, bundled)["doc_id"].tolist()
+    ['a', 'bundled:a']
+    """
+    texts = {t for t in mine["text"].astype(str) if len(t) >= 40}
+    shared = bundled.loc[bundled["text"].astype(str).isin(texts), "doc_id"].unique()
+    kept = bundled[~bundled["doc_id"].isin(shared)]
+    if kept["doc_id"].isin(set(mine["doc_id"])).any():
+        kept = kept.assign(doc_id="bundled:" + kept["doc_id"].astype(str))
+    return pd.concat([mine, kept], ignore_index=True)

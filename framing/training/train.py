@@ -21,7 +21,7 @@ from framing.model.persist import (
     save_model,
     sha256_bytes,
 )
-from framing.training.corpus import load_corpus, load_user_labels
+from framing.training.corpus import load_corpus, load_user_labels, with_bundled
 
 
 def data_hash(frame: pd.DataFrame) -> str:
@@ -53,14 +53,12 @@ def training_data(
     >>> len(training_data()) > 3000
     True
     """
-    parts = []
-    if include_bundled:
-        parts.append(load_corpus(labels_dir))
-    if labels is not None:
-        parts.append(load_user_labels(labels))
-    if not parts:
+    if labels is None and not include_bundled:
         raise ValueError("nothing to train on: pass labels or include the bundled data")
-    return pd.concat(parts, ignore_index=True)
+    if labels is None:
+        return load_corpus(labels_dir)
+    mine = load_user_labels(labels)
+    return with_bundled(mine, load_corpus(labels_dir)) if include_bundled else mine
 
 
 def library_versions() -> dict[str, str]:

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from framing.io.tables import read_table
-from framing.training.corpus import load_corpus, load_user_labels
+from framing.training.corpus import load_corpus, load_user_labels, with_bundled
 from framing.training.evaluate import (
     fit_predict_model,
     held_out_groups,
@@ -101,8 +101,7 @@ def _evaluate(mine: pd.DataFrame, scheme: str, model: Any, include_bundled: bool
         model = model if model is not None else load_model()
         pred = mine.assign(pred=model.predict(mine[["doc_id", "text"]]))
     else:
-        extra = load_corpus().assign(origin="authored") if include_bundled else mine.iloc[:0]
-        data = pd.concat([mine, extra], ignore_index=True)
+        data = with_bundled(mine, load_corpus().assign(origin="authored")) if include_bundled else mine
         if scheme == "split":
             test_ids = sorted(set(mine.loc[mine["_split"] == "test", "doc_id"]))
             pred = held_out_groups(data, fit_predict_model(), [test_ids], by="doc_id")

@@ -74,6 +74,11 @@ def test_bad_labels_and_groups_are_rejected(small):
         FramingClassifier(groups=("ngrams", "vibes")).fit(X, ["reporting"] * 4)
     with pytest.raises(ValueError, match="rows but y has"):
         FramingClassifier().fit(X, ["reporting"])
+    y = small["label"].to_numpy().copy()
+    y[y == "propaganda_echo"] = "reporting"
+    y[np.flatnonzero(small["label"].to_numpy() == "propaganda_echo")[:2]] = "propaganda_echo"
+    with pytest.raises(ValueError, match=r"too few sentences of 'propaganda_echo' \(2\).*cv=3"):
+        FramingClassifier(cv=3).fit(small[["doc_id", "text"]], y)
 
 
 def test_documents_must_be_contiguous():

@@ -32,11 +32,21 @@ def test_train_on_user_labels_alone_writes_model_and_card(tmp_path):
 def test_user_labels_are_added_to_bundled(tmp_path):
     from framing.training.corpus import load_seed_sentences
 
+    seeds = load_seed_sentences()
     labels = tmp_path / "mine.csv"
-    _user_labels(labels, load_seed_sentences())
+    _user_labels(labels, seeds)
+    mine = pd.read_csv(labels)
+    # The user relabels one sentence of an article the bundled corpus also holds.
+    i = int(mine.index[mine["label"] == "reporting"][0])
+    mine.loc[i, "label"] = "editorialising"
+    mine.to_csv(labels, index=False)
     both = training_data(labels)
+    bundled = training_data()
     assert set(both["origin"]) == {"real", "authored", "user"}
-    assert data_hash(both) != data_hash(training_data())
+    # The user's copy replaces the bundled one: no article is in twice.
+    assert len(both) == len(bundled)
+    assert both.loc[both["text"] == mine.loc[i, "text"], "label"].tolist() == ["editorialising"]
+    assert data_hash(both) != data_hash(bundled)
 
 
 def test_skops_model_file_loads_without_trust(tmp_path):

@@ -43,3 +43,22 @@ def test_bad_scheme_and_missing_split_column(mine, tmp_path):
     bare.write_text("doc_id,sent_idx,text,label,source\na,0,Putin spoke.,official_claim,X\n", encoding="utf-8")
     with pytest.raises(ValueError, match="split"):
         evaluate_labels(bare, scheme="split")
+
+
+def test_own_labels_copied_from_the_bundled_corpus_neither_clash_nor_leak():
+    import pandas as pd
+
+    from framing.training.corpus import load_corpus, with_bundled
+
+    bundled = load_corpus()
+    ids = bundled["doc_id"].unique()
+    copied = bundled[bundled["doc_id"] == ids[0]]  # an article the user labeled too
+    own = pd.DataFrame({"doc_id": ids[1], "sent_idx": [0], "text": ["My own sentence, not in the bundled corpus."],
+                        "label": ["reporting"], "source": ["Mine"], "origin": ["user"], "style": [""]})
+    mine = pd.concat([copied, own], ignore_index=True)
+    rest = with_bundled(mine, bundled).iloc[len(mine):]
+    assert not rest["text"].isin(set(copied["text"][copied["text"].str.len() >= 40])).any()
+    assert not set(rest["doc_id"]) & set(mine["doc_id"])  # ids[1] is the user's article alone
+    # The bundled article whose id the user reused is kept, under a prefix.
+    assert f"bundled:{ids[1]}" in set(rest["doc_id"])
+    assert rest["doc_id"].nunique() >= 0.99 * (len(ids) - 1)
