@@ -151,14 +151,20 @@ def bootstrap_macro_f1(y_true, y_pred, groups, n_boot: int = 1000, seed: int = 0
     y_true, y_pred, groups = (np.asarray(a, dtype=object) for a in (y_true, y_pred, groups))
     content = y_true != BOILERPLATE
     y_true, y_pred, groups = y_true[content], y_pred[content], groups[content]
+    values = [
+        f1_score(y_true[pick], y_pred[pick], labels=list(CONTENT_LABELS), average="macro", zero_division=0)
+        for pick in _article_resamples(groups, n_boot, seed)
+    ]
+    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
+
+
+def _article_resamples(groups: np.ndarray, n_boot: int, seed: int):
+    """Row indices of ``n_boot`` resamples of whole articles (with replacement), seeded."""
     uniq = np.unique(groups)
     index = {g: np.flatnonzero(groups == g) for g in uniq}
     rng = np.random.default_rng(seed)
-    values = []
     for _ in range(n_boot):
-        pick = np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
-        values.append(f1_score(y_true[pick], y_pred[pick], labels=list(CONTENT_LABELS), average="macro", zero_division=0))
-    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
+        yield np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
 
 
 def bootstrap_macro_f1_delta(pred: pd.DataFrame, ref: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> list[float]:
@@ -178,13 +184,9 @@ def bootstrap_macro_f1_delta(pred: pd.DataFrame, ref: pd.DataFrame, n_boot: int 
     y = pred["label"].to_numpy(dtype=object)[content]
     pa, pb = pred["pred"].to_numpy(dtype=object)[content], ref["pred"].to_numpy(dtype=object)[content]
     groups = pred["doc_id"].to_numpy(dtype=object)[content]
-    uniq = np.unique(groups)
-    index = {g: np.flatnonzero(groups == g) for g in uniq}
-    rng = np.random.default_rng(seed)
     labels = list(CONTENT_LABELS)
     values = []
-    for _ in range(n_boot):
-        pick = np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
+    for pick in _article_resamples(groups, n_boot, seed):
         fa = f1_score(y[pick], pa[pick], labels=labels, average="macro", zero_division=0)
         fb = f1_score(y[pick], pb[pick], labels=labels, average="macro", zero_division=0)
         values.append(fa - fb)
