@@ -68,7 +68,7 @@ CSV_SOURCES = [
 WAR = r"Russia|Ukrain|Putin|Kremlin|Moscow|Kiev|Kyiv"
 FILE_SOURCES = [
     FileSource("semeval25", "SemEval-2025 T10 web sites (mixed)", "g-assismoraes/irapuarani", "bb4d98b",
-               "data/dez06release/EN/raw-documents", r"EN_UA_.*\.txt$", 75),
+               "data/dez06release/EN/raw-documents", r"EN_UA_.*\.txt$", 160),
     FileSource("breitbart", "Breitbart", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
                r"breitbart_.*\.txt$", 12),
     FileSource("westjournal", "Western Journal", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
@@ -129,12 +129,21 @@ def _file_rows(mirrors: Path, src: FileSource):
                "published": m.group(1) if m else "", "text": text, "path": path}
 
 
-def collect(mirrors: Path, out: Path, seed: int = 2026) -> list[dict]:
-    """Draw the sample and write texts; return the article records."""
+def collect(mirrors: Path, out: Path, seed: int = 2026, only: str = "") -> list[dict]:
+    """Draw the sample and write texts; return the article records.
+
+    With ``only`` set, read just that source and merge its records into the existing
+    ``articles.csv`` (the other sources' rows are kept as they are). A source's draw is
+    a seeded shuffle of its eligible pool, so raising its ``n`` keeps the articles
+    drawn before and appends new ones.
+    """
     (out / "texts").mkdir(parents=True, exist_ok=True)
     records: list[dict] = []
     seen: set[str] = set()
-    for src in [*CSV_SOURCES, *FILE_SOURCES]:
+    sources = [s for s in [*CSV_SOURCES, *FILE_SOURCES] if not only or s.key == only]
+    if only and not sources:
+        raise SystemExit(f"unknown source key {only!r}")
+    for src in sources:
         rows = _csv_rows(mirrors, src) if isinstance(src, CsvSource) else _file_rows(mirrors, src)
         pool = []
         for r in rows:
@@ -154,6 +163,10 @@ def collect(mirrors: Path, out: Path, seed: int = 2026) -> list[dict]:
                             "repo": src.repo, "commit": commit, "path": r["path"], "row": r["row"],
                             "sha1": digest, "origin": "real"})
         print(f"{src.key}: {min(len(pool), src.n)} of {len(pool)} eligible", file=sys.stderr)
+    if only:
+        with open(out / "articles.csv", newline="", encoding="utf-8") as fh:
+            kept = [r for r in csv.DictReader(fh) if r["source_key"] != only]
+        records = kept + records
     with open(out / "articles.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(records[0]))
         w.writeheader()
@@ -165,8 +178,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mirrors", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=HERE)
+    ap.add_argument("--only", default="", help="collect one source key and merge it into articles.csv")
     args = ap.parse_args()
-    recs = collect(args.mirrors, args.out)
+    recs = collect(args.mirrors, args.out, only=args.only)
     print(f"{len(recs)} articles", file=sys.stderr)
 
 

@@ -3,11 +3,16 @@
 Pass 1 covers every real article; pass 2 (blind) covers a stratified sample of
 about a third of each outlet's articles. Usage::
 
-    python labels/real/annotation/make_packets.py
+    python labels/real/annotation/make_packets.py            # all articles, from scratch
+    python labels/real/annotation/make_packets.py --extend   # only articles no packet holds yet
+
+``--extend`` leaves the existing packets (and the labels made from them) alone and
+writes the next numbered pass-1 and pass-2 packets for newly collected articles.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 from pathlib import Path
 
@@ -50,10 +55,31 @@ def batches(arts: pd.DataFrame, k: int) -> list[pd.DataFrame]:
     return out
 
 
+def packed_ids(prefix: str) -> set[str]:
+    ids = set()
+    for path in OUT.glob(f"{prefix}_*.txt"):
+        for ln in path.read_text(encoding="utf-8").splitlines():
+            if ln.startswith("=== ARTICLE "):
+                ids.add(ln.split()[2])
+    return ids
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--extend", action="store_true")
+    args = ap.parse_args()
     arts = pd.read_csv(REAL / "articles.csv", dtype=str, keep_default_na=False)
     OUT.mkdir(parents=True, exist_ok=True)
-    for i, b in enumerate(batches(arts, 8)):
+    first1 = first2 = 0
+    k1, k2 = 8, 4
+    if args.extend:
+        first1, first2 = len(list(OUT.glob("pass1_*.txt"))), len(list(OUT.glob("pass2_*.txt")))
+        arts = arts[~arts.doc_id.isin(packed_ids("pass1"))].reset_index(drop=True)
+        k1, k2 = max(1, round(len(arts) / 21)), max(1, round(len(arts) / 60))
+        if arts.empty:
+            print("no new articles")
+            return
+    for i, b in enumerate(batches(arts, k1), start=first1):
         print("pass1", i, len(b), write_packet(OUT / f"pass1_{i:02d}.txt", b))
     rng = random.Random(11)
     picked = []
@@ -62,7 +88,7 @@ def main() -> None:
         rng.shuffle(ids)
         picked += ids[: max(3, round(len(ids) * 0.32))]
     sample = arts[arts.doc_id.isin(picked)]
-    for i, b in enumerate(batches(sample, 4)):
+    for i, b in enumerate(batches(sample, k2), start=first2):
         print("pass2", i, len(b), write_packet(OUT / f"pass2_{i:02d}.txt", b))
 
 
