@@ -9,7 +9,7 @@ Usage::
 
     python labels/real/collect.py --mirrors /work/.mirror
 
-Only the paths named in ``SOURCES`` are read. Reserved evaluation data (the NBC,
+Only the paths named in the ``*_SOURCES`` lists are read. Reserved evaluation data (the NBC,
 ABC and HuffPost files of r2nery/ukraine-media, SemEval-2025 dev/test documents,
 and the others listed in labels/README.md) is never opened.
 """
@@ -24,6 +24,7 @@ import random
 import re
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,28 @@ class FileSource:
     prefer: str = ""
 
 
+@dataclass(frozen=True)
+class ZipSource:
+    """Text files inside a zip archive committed to a repository.
+
+    ``unglue`` puts a line break where a scraper ran two paragraphs together
+    ("reported.The encounter"): a lower-case letter, digit or closing bracket,
+    a full stop (or ! ?) and maybe a closing quote, then a capitalised word.
+    """
+
+    key: str
+    outlet: str
+    repo: str
+    commit: str
+    path: str
+    pattern: str
+    n: int
+    prefer: str = ""
+    unglue: bool = False
+
+
+_GLUED = re.compile(r"([a-z0-9%)][.!?][\"”’]?)(?=[A-Z][a-z])")
+
 UKRAINE_MEDIA = "r2nery/ukraine-media"
 CSV_SOURCES = [
     CsvSource("rt", "RT", UKRAINE_MEDIA, "6715f014", "data/RT.csv", 60),
@@ -68,7 +91,7 @@ CSV_SOURCES = [
 WAR = r"Russia|Ukrain|Putin|Kremlin|Moscow|Kiev|Kyiv"
 FILE_SOURCES = [
     FileSource("semeval25", "SemEval-2025 T10 web sites (mixed)", "g-assismoraes/irapuarani", "bb4d98b",
-               "data/dez06release/EN/raw-documents", r"EN_UA_.*\.txt$", 160),
+               "data/dez06release/EN/raw-documents", r"EN_UA_.*\.txt$", 179),
     FileSource("breitbart", "Breitbart", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
                r"breitbart_.*\.txt$", 12),
     FileSource("westjournal", "Western Journal", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
@@ -79,6 +102,11 @@ FILE_SOURCES = [
                r"usa-today_.*\.txt$", 10),
     FileSource("washpost", "The Washington Post", "networkdynamics/PolNeAR", "c3eee83", "data/train/text",
                r"wash-post_.*\.txt$", 10),
+]
+ZIP_SOURCES = [
+    ZipSource("telegraph", "The Daily Telegraph", "nataliakzm/Corpus_Project", "45abc83", "Analysis/Corpus.zip",
+              r"^Corpus/(?:Before|After)/Tel_[A-Za-z_]*\d+\.txt$", 30,
+              prefer=r"Ukrain|Crimea|Donbas|Donetsk|Luhansk|Kiev", unglue=True),
 ]
 MIN_SENTS, MAX_SENTS = 8, 30
 
@@ -129,6 +157,22 @@ def _file_rows(mirrors: Path, src: FileSource):
                "published": m.group(1) if m else "", "text": text, "path": path}
 
 
+def _zip_rows(mirrors: Path, src: ZipSource):
+    blob = _git(mirrors, src.repo, "show", f"{src.commit}:{src.path}")
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        for name in sorted(zf.namelist()):
+            if not re.search(src.pattern, name):
+                continue
+            text = zf.read(name).decode("utf-8", "replace")
+            if src.unglue:
+                text = _GLUED.sub(lambda m: m.group(1) + "\n", text)
+            text = _clean(text)
+            if src.prefer and not re.search(src.prefer, text):
+                continue
+            yield {"row": "", "title": text.split("\n", 1)[0].strip()[:200], "url": "",
+                   "published": "", "text": text, "path": f"{src.path}!{name}"}
+
+
 def collect(mirrors: Path, out: Path, seed: int = 2026, only: str = "") -> list[dict]:
     """Draw the sample and write texts; return the article records.
 
@@ -140,11 +184,16 @@ def collect(mirrors: Path, out: Path, seed: int = 2026, only: str = "") -> list[
     (out / "texts").mkdir(parents=True, exist_ok=True)
     records: list[dict] = []
     seen: set[str] = set()
-    sources = [s for s in [*CSV_SOURCES, *FILE_SOURCES] if not only or s.key == only]
+    sources = [s for s in [*CSV_SOURCES, *FILE_SOURCES, *ZIP_SOURCES] if not only or s.key == only]
     if only and not sources:
         raise SystemExit(f"unknown source key {only!r}")
     for src in sources:
-        rows = _csv_rows(mirrors, src) if isinstance(src, CsvSource) else _file_rows(mirrors, src)
+        if isinstance(src, CsvSource):
+            rows = _csv_rows(mirrors, src)
+        elif isinstance(src, ZipSource):
+            rows = _zip_rows(mirrors, src)
+        else:
+            rows = _file_rows(mirrors, src)
         pool = []
         for r in rows:
             key = hashlib.sha1(r["text"][:400].encode()).hexdigest()
@@ -164,9 +213,13 @@ def collect(mirrors: Path, out: Path, seed: int = 2026, only: str = "") -> list[
                             "sha1": digest, "origin": "real"})
         print(f"{src.key}: {min(len(pool), src.n)} of {len(pool)} eligible", file=sys.stderr)
     if only:
+        # Rows keep their place (the source's earlier draws stay where they were),
+        # newly drawn articles go to the end.
+        drawn = {r["doc_id"] for r in records}
         with open(out / "articles.csv", newline="", encoding="utf-8") as fh:
-            kept = [r for r in csv.DictReader(fh) if r["source_key"] != only]
-        records = kept + records
+            kept = [r for r in csv.DictReader(fh) if r["source_key"] != only or r["doc_id"] in drawn]
+        have = {r["doc_id"] for r in kept}
+        records = kept + [r for r in records if r["doc_id"] not in have]
     with open(out / "articles.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(records[0]))
         w.writeheader()
