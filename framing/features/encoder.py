@@ -22,6 +22,11 @@ with ``columns(lexicon)`` and a pure ``compute(view)``:
 Categories with a special role (verbs of saying, sources, furniture,
 rebuttal, propaganda, actors) are declared in ``framing/data/lexicon_roles.csv``.
 The learned part is :func:`framing.features.union.build_features`.
+
+:class:`CueEncoder` is the same encoding as a scikit-learn transformer, the
+first step of :class:`framing.model.classifier.FramingClassifier`: ``fit``
+reads the lexicons once and keeps their entries as fitted state, so a fitted
+model matches the terms it was trained with even if the files change later.
 """
 
 from __future__ import annotations
@@ -29,16 +34,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from framing.features import cue_attribution, cue_boilerplate, cue_context, cue_lexicon, cue_style
 from framing.features.gc_pause import gc_paused
 from framing.features.view import BatchView, count_words, tokenise
-from framing.lexicon.terms import Lexicon
+from framing.io.documents import as_sentence_table, documents_of
+from framing.lexicon.terms import Lexicon, load_lexicons
 
-__all__ = ["CUE_GROUPS", "CueGroup", "Encoded", "count_words", "cue_columns", "encode", "tokenise"]
+__all__ = ["CUE_GROUPS", "CueEncoder", "CueGroup", "Encoded", "count_words", "cue_columns", "encode", "tokenise"]
 
 
 @dataclass(frozen=True)
@@ -145,3 +154,79 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
                 j += 1
         hits, terms = cue_lexicon.matched_terms(view)
     return Encoded(pd.DataFrame(values, columns=columns), view.tokens, hits, bounds, terms, view.words)
+
+
+class CueEncoder(TransformerMixin, BaseEstimator):
+    """Sentences in, cue columns out; the lexicons are fitted state.
+
+    Parameters
+    ----------
+    lexicon_dirs : tuple of str, default ()
+        Folders of user lexicons read at ``fit`` besides the bundled ones.
+
+    Attributes
+    ----------
+    lexicon_entries_ : list of dict
+        Every lexicon entry (``term``, ``category``, ``party``, ``note``) read
+        at ``fit``: plain data, saved with the model. The matching automaton
+        is rebuilt from it on first use and never saved.
+    feature_names_out_ : ndarray of str
+        The cue columns, by group (:func:`cue_columns`).
+
+    Examples
+    --------
+    >>> enc = CueEncoder().fit(["Putin said: \"The special operation is on time.\""])
+    >>> Z = enc.transform(["The tyrant ranted."])
+    >>> Z.shape[1] == len(enc.get_feature_names_out())
+    True
+    """
+
+    def __init__(self, lexicon_dirs: tuple[str, ...] = ()):
+        self.lexicon_dirs = lexicon_dirs
+
+    def fit(self, X: Any, y: Any = None) -> CueEncoder:
+        """Read the lexicons; ``X`` (what :meth:`transform` takes) is only validated."""
+        documents_of(as_sentence_table(X))
+        return self._fit()
+
+    def _fit(self) -> CueEncoder:
+        lexicon = load_lexicons(self.lexicon_dirs)
+        self.lexicon_entries_ = [dict(e) for e in lexicon.entries]
+        self.feature_names_out_ = np.array([c for cols in cue_columns(lexicon).values() for c in cols], dtype=object)
+        self._lexicon = lexicon
+        return self
+
+    @property
+    def lexicon_(self) -> Lexicon:
+        """The fitted lexicon, with its automaton (built once per process from the entries)."""
+        check_is_fitted(self, "lexicon_entries_")
+        lexicon = self.__dict__.get("_lexicon")
+        if lexicon is None:
+            lexicon = self._lexicon = Lexicon(self.lexicon_entries_)
+        return lexicon
+
+    def encode(self, X: Any) -> Encoded:
+        """The full one-pass encoding of a sentence table or list of strings (:func:`encode`)."""
+        return encode(documents_of(as_sentence_table(X)), self.lexicon_)
+
+    def transform(self, X: Any) -> np.ndarray:
+        """The cue columns (``float32``), one row per sentence."""
+        return self.encode(X).cues.to_numpy()
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the cue columns, ``<prefix>__<cue>``."""
+        check_is_fitted(self, "feature_names_out_")
+        return self.feature_names_out_.copy()
+
+    def __getstate__(self) -> dict:
+        # The automaton is derived from the entries (and a C object): rebuilt on load.
+        state = dict(super().__getstate__())
+        state.pop("_lexicon", None)
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 DOC_COLUMNS = ("doc_id", "source", "text", "sentences")
@@ -188,3 +189,74 @@ def _rows_from_sequence(items: list) -> list[dict]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- sentence tables
+# What the estimators take: one row per sentence, ``doc_id`` and ``text``, rows of
+# a document contiguous and in reading order.
+
+
+def doc_bounds(doc_ids: np.ndarray) -> list[tuple[int, int]]:
+    """Start and end row of each run of equal doc ids.
+
+    Examples
+    --------
+    >>> doc_bounds(np.array(["a", "a", "b"]))
+    [(0, 2), (2, 3)]
+    """
+    if len(doc_ids) == 0:
+        return []
+    change = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
+    edges = [0, *change.tolist(), len(doc_ids)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def as_sentence_table(X: Any) -> pd.DataFrame:
+    """Accept a sentence table, or a list of strings (each its own one-sentence article).
+
+    Examples
+    --------
+    >>> as_sentence_table(["Putin spoke.", "Kyiv said no."])["doc_id"].tolist()
+    [0, 1]
+    """
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, str):
+        raise TypeError("expected a list of sentences or a sentence table, got one string; wrap it: [text]")
+    if isinstance(X, pd.Series | np.ndarray | list | tuple):
+        texts = list(X)
+        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"row {bad[0]}: expected a string, got {type(texts[bad[0]]).__name__}")
+        return pd.DataFrame({"doc_id": np.arange(len(texts)), "text": texts})
+    raise TypeError(f"expected a sentence table or a list of strings, got {type(X).__name__}")
+
+
+def documents_of(X: pd.DataFrame) -> list[list[str]]:
+    """Group a sentence table into per-document sentence lists, keeping row order.
+
+    Rows of one document must be contiguous (they are, in every table framing
+    builds); a document split across the table is an error, since its context
+    features would be wrong.
+
+    Examples
+    --------
+    >>> documents_of(pd.DataFrame({"doc_id": ["a", "a", "b"], "text": ["x", "y", "z"]}))
+    [['x', 'y'], ['z']]
+    """
+    if "text" not in X.columns:
+        raise ValueError(f"sentence table needs a 'text' column; it has {list(X.columns)}")
+    texts = X["text"].tolist()
+    if "doc_id" not in X.columns:
+        # Never merge unrelated rows into one article: context features would
+        # read one row's quote as the next row's.
+        raise ValueError(
+            "sentence table needs a 'doc_id' column (rows of one article share it, in reading order); "
+            "for a single article pass X.assign(doc_id=0), for unrelated sentences a list of strings"
+        )
+    ids = X["doc_id"].to_numpy()
+    bounds = doc_bounds(ids)
+    starts = [ids[a] for a, _ in bounds]
+    if len(set(starts)) != len(starts):
+        raise ValueError("sentence table: rows of one doc_id must be contiguous and in reading order")
+    return [texts[a:b] for a, b in bounds]

@@ -21,15 +21,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from framing.features.encoder import Encoded, cue_columns, encode
+from framing.features.encoder import CueEncoder, Encoded, cue_columns, encode
 from framing.features.gc_pause import gc_paused
 from framing.features.semantic import ENCODERS
 from framing.features.semantic import vectors as semantic_vectors
 from framing.features.union import GROUPS, build_features
+from framing.io.documents import as_sentence_table, documents_of
 from framing.lexicon.terms import Lexicon, load_lexicons
 from framing.model.boilerplate import rule_overrides
 from framing.model.evidence import contributions, describe_feature, evidence_for
-from framing.model.neighbours import append_columns, doc_bounds, neighbour_features, neighbour_names
+from framing.model.neighbours import append_columns, neighbour_features, neighbour_names
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS, PROBA_COLUMNS
 
 _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
@@ -40,57 +41,6 @@ _POSITION_FEATURES = ("context__ctx__position", "context__ctx__first", "context_
 def _joint(p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
     """Five probabilities in ``LABELS`` order from the gate and the conditional content model."""
     return np.column_stack([p_bp, p_content * (1 - p_bp)[:, None]]) if len(p_bp) else np.zeros((0, len(LABELS)))
-
-
-def as_sentence_table(X: Any) -> pd.DataFrame:
-    """Accept a sentence table, or a list of strings (each its own one-sentence article).
-
-    Examples
-    --------
-    >>> as_sentence_table(["Putin spoke.", "Kyiv said no."])["doc_id"].tolist()
-    [0, 1]
-    """
-    if isinstance(X, pd.DataFrame):
-        return X
-    if isinstance(X, str):
-        raise TypeError("expected a list of sentences or a sentence table, got one string; wrap it: [text]")
-    if isinstance(X, pd.Series | np.ndarray | list | tuple):
-        texts = list(X)
-        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
-        if bad:
-            raise TypeError(f"row {bad[0]}: expected a string, got {type(texts[bad[0]]).__name__}")
-        return pd.DataFrame({"doc_id": np.arange(len(texts)), "text": texts})
-    raise TypeError(f"expected a sentence table or a list of strings, got {type(X).__name__}")
-
-
-def documents_of(X: pd.DataFrame) -> list[list[str]]:
-    """Group a sentence table into per-document sentence lists, keeping row order.
-
-    Rows of one document must be contiguous (they are, in every table framing
-    builds); a document split across the table is an error, since its context
-    features would be wrong.
-
-    Examples
-    --------
-    >>> documents_of(pd.DataFrame({"doc_id": ["a", "a", "b"], "text": ["x", "y", "z"]}))
-    [['x', 'y'], ['z']]
-    """
-    if "text" not in X.columns:
-        raise ValueError(f"sentence table needs a 'text' column; it has {list(X.columns)}")
-    texts = X["text"].tolist()
-    if "doc_id" not in X.columns:
-        # Never merge unrelated rows into one article: context features would
-        # read one row's quote as the next row's.
-        raise ValueError(
-            "sentence table needs a 'doc_id' column (rows of one article share it, in reading order); "
-            "for a single article pass X.assign(doc_id=0), for unrelated sentences a list of strings"
-        )
-    ids = X["doc_id"].to_numpy()
-    bounds = doc_bounds(ids)
-    starts = [ids[a] for a, _ in bounds]
-    if len(set(starts)) != len(starts):
-        raise ValueError("sentence table: rows of one doc_id must be contiguous and in reading order")
-    return [texts[a:b] for a, b in bounds]
 
 
 class FramingClassifier(ClassifierMixin, BaseEstimator):
@@ -252,7 +202,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     # -- private workers -----------------------------------------------------
     def _lexicon(self) -> Lexicon:
-        return load_lexicons(self.lexicon_dirs)
+        # A model saved before the encoder step held its lexicon reads the files.
+        encoder = getattr(self, "encoder_", None)
+        return encoder.lexicon_ if encoder is not None else load_lexicons(self.lexicon_dirs)
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
         enc = encode(documents_of(X), self._lexicon())
@@ -267,8 +219,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return semantic_vectors(self.semantic, enc.tokens, enc.texts or [])
 
     def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
-        lexicon = self._lexicon()
-        self.cue_columns_ = cue_columns(lexicon)
+        self.encoder_ = CueEncoder(self.lexicon_dirs)._fit()
+        self.cue_columns_ = cue_columns(self._lexicon())
         enc = self._encode(X)
         # One feature union serves both heads, so text is vectorised once at
         # prediction time; each head reads its own columns.
@@ -322,7 +274,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def named_steps(self) -> dict[str, Any]:
         """The fitted stages in data-flow order, by name.
 
-        ``features`` (the union of n-grams and cue groups), ``boilerplate``
+        ``encoder`` (:class:`~framing.features.encoder.CueEncoder`: the cue
+        columns, with the lexicons as its fitted state), ``features`` (the
+        union of n-grams and cue groups over the encoding), ``boilerplate``
         (the gate, over ``boilerplate_columns_``), ``sequence`` (the first
         stage whose neighbours' probabilities feed the content model; absent
         without the ``neighbours`` group), ``content`` (the calibrated content
@@ -333,10 +287,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         Examples
         --------
         >>> list(load_model().named_steps)  # doctest: +SKIP
-        ['features', 'boilerplate', 'sequence', 'content', 'semantic']
+        ['encoder', 'features', 'boilerplate', 'sequence', 'content', 'semantic']
         """
         check_is_fitted(self, "content_")
         steps = {"features": self.features_, "boilerplate": self.boilerplate_}
+        if hasattr(self, "encoder_"):
+            steps = {"encoder": self.encoder_, **steps}
         if hasattr(self, "stage1_") and self._stacked():
             steps["sequence"] = self.stage1_
         steps["content"] = self.content_

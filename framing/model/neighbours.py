@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from framing.io.documents import doc_bounds  # noqa: F401 - re-exported: the row ranges neighbours read
 from framing.schema import CONTENT_LABELS
 
 PARTS = ("prev", "next", "quote_opener", "article_mean")
@@ -28,21 +29,6 @@ def neighbour_names() -> list[str]:
     'neighbours__prev_p_reporting'
     """
     return [f"neighbours__{part}_p_{label}" for part in PARTS for label in CONTENT_LABELS]
-
-
-def doc_bounds(doc_ids: np.ndarray) -> list[tuple[int, int]]:
-    """Start and end row of each run of equal doc ids.
-
-    Examples
-    --------
-    >>> doc_bounds(np.array(["a", "a", "b"]))
-    [(0, 2), (2, 3)]
-    """
-    if len(doc_ids) == 0:
-        return []
-    change = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
-    edges = [0, *change.tolist(), len(doc_ids)]
-    return list(zip(edges[:-1], edges[1:], strict=True))
 
 
 def neighbour_features(P: np.ndarray, bounds: list[tuple[int, int]], starts_in_quote: np.ndarray) -> np.ndarray:

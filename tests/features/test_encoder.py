@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from framing.features.encoder import cue_columns, encode
-from framing.features.ngrams import ngram_tokens
+from framing.features.encoder import CueEncoder, cue_columns, encode
+from framing.features.ngrams import NgramVectorizer, ngram_tokens
 from framing.features.scaler import CueScaler
 from framing.features.union import build_features
 from framing.features.view import count_words
 from framing.lexicon.terms import load_lexicons
 
 
-@parametrize_with_checks([CueScaler(), CueScaler(log=False)])
+# Every transformer of the pipeline. Those that take text (the encoder, the
+# n-gram vectoriser) declare string input, for which scikit-learn runs only the
+# checks that need no numeric array; the tests below hold the rest of their contract.
+@parametrize_with_checks([CueScaler(), CueScaler(log=False), CueEncoder(), NgramVectorizer(analyzer=ngram_tokens)])
 def test_sklearn_compatible_transformer(estimator, check):
     check(estimator)
+
+
+SEED_LINES = [
+    '"I want to say that the special military operation is proceeding strictly in line with the timetable," Putin said.',
+    "The tyrant ranted again.",
+]
+
+
+def test_cue_encoder_contract(tmp_path):
+    with pytest.raises(NotFittedError):
+        CueEncoder().transform(SEED_LINES)
+    enc = CueEncoder()
+    assert enc.fit(SEED_LINES) is enc
+    Z = enc.transform(SEED_LINES)
+    names = enc.get_feature_names_out()
+    assert Z.shape == (2, len(names)) and Z.dtype == np.float32
+    # The same numbers as the encoding function with the files' lexicon.
+    assert np.array_equal(Z, encode([[s] for s in SEED_LINES], load_lexicons()).cues.to_numpy())
+    # The lexicon is fitted state: it survives a pickle (the automaton is rebuilt)
+    # and a user folder read at fit time stays in the model after the folder is gone.
+    folder = tmp_path / "lex"
+    folder.mkdir()
+    (folder / "mine.csv").write_text("term,category,party,note\nranted,loaded,,test\n", encoding="utf-8")
+    mine = clone(enc).set_params(lexicon_dirs=(str(folder),)).fit(SEED_LINES)
+    (folder / "mine.csv").unlink()
+    again = pickle.loads(pickle.dumps(mine))
+    assert "_lexicon" not in again.__dict__
+    assert np.array_equal(again.transform(SEED_LINES), mine.transform(SEED_LINES))
+    assert "ranted" in {e["term"] for e in again.lexicon_entries_}
+    with pytest.raises(ValueError, match="doc_id"):
+        enc.transform(pd.DataFrame({"text": SEED_LINES}))
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,11 @@ def test_probabilities_and_classes(small):
 
 def test_stages_are_named_and_the_content_estimator_swaps(small):
     model = _fit(small, semantic="none")
-    assert list(model.named_steps) == ["features", "boilerplate", "sequence", "content"]
+    assert list(model.named_steps) == ["encoder", "features", "boilerplate", "sequence", "content"]
+    # The encoder step is the cue encoding the union reads: its names are the union's cue names.
+    cue_names = model.named_steps["encoder"].get_feature_names_out()
+    union_names = set(model.feature_names_())
+    assert all(any(u.endswith("__" + c) for u in union_names) for c in cue_names[:5])
     spans = model.features_.output_indices_
     assert model.content_columns_.tolist() == [
         j for g in model.groups if g in spans for j in range(spans[g].start, spans[g].stop)
