@@ -75,13 +75,7 @@ def narrative_rows(view: BatchView) -> tuple[np.ndarray, np.ndarray]:
     >>> [a.tolist() for a in narrative_rows(v)]
     [[0], [True]]
     """
-    found = view.narratives
-    rows = np.array([i for i, f in enumerate(found) for _ in f], dtype=np.int64)
-    a = np.array([s for f in found for _, s, _ in f], dtype=np.int64)
-    b = np.array([e for f in found for _, _, e in f], dtype=np.int64)
-    if not len(rows):
-        return rows, np.zeros(0, bool)
-    return rows, view.inside_quotes(view.offsets[rows] + a, view.offsets[rows] + b)
+    return view.narrative_rows
 
 
 def matched_terms(view: BatchView) -> tuple[list[list[tuple[str, str, bool]]], list[list[str]]]:

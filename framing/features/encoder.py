@@ -16,6 +16,9 @@ with ``columns(lexicon)`` and a pure ``compute(view)``:
   outside quotation;
 - ``context`` (:mod:`~framing.features.cue_context`): the neighbours' quote
   and attribution state and the position in the article;
+- ``register`` (:mod:`~framing.features.cue_register`): the kind of
+  article around a sentence: shares of attributed, quoted, judgement-word
+  and narrative sentences in the rest of the document and its neighbourhood;
 - ``boilerplate`` (:mod:`~framing.features.cue_boilerplate`): page-furniture
   cues for the boilerplate detector.
 
@@ -41,7 +44,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from framing.features import cue_attribution, cue_boilerplate, cue_context, cue_lexicon, cue_style
+from framing.features import (
+    cue_attribution,
+    cue_boilerplate,
+    cue_context,
+    cue_lexicon,
+    cue_register,
+    cue_style,
+)
 from framing.features.gc_pause import gc_paused
 from framing.features.view import BatchView, count_words, tokenise
 from framing.io.documents import as_sentence_table, documents_of
@@ -64,6 +74,7 @@ CUE_GROUPS: MappingProxyType[str, CueGroup] = MappingProxyType(
         "attribution": CueGroup(cue_attribution.columns, cue_attribution.compute),
         "style": CueGroup(cue_style.columns, cue_style.compute),
         "context": CueGroup(cue_context.columns, cue_context.compute),
+        "register": CueGroup(cue_register.columns, cue_register.compute),
         "boilerplate": CueGroup(cue_boilerplate.columns, cue_boilerplate.compute),
     }
 )
@@ -175,7 +186,7 @@ class CueEncoder(TransformerMixin, BaseEstimator):
 
     Examples
     --------
-    >>> enc = CueEncoder().fit(["Putin said: \"The special operation is on time.\""])
+    >>> enc = CueEncoder().fit(["Putin said the special operation is on time."])
     >>> Z = enc.transform(["The tyrant ranted."])
     >>> Z.shape[1] == len(enc.get_feature_names_out())
     True

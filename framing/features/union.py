@@ -9,12 +9,17 @@ from framing.features.ngrams import NgramVectorizer, ngram_tokens
 from framing.features.scaler import CueScaler
 
 # "neighbours" is the stacked context block added by the model (framing.model.neighbours).
-GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "neighbours")
+GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "register", "neighbours")
+"""Every feature group a model may use."""
+DEFAULT_GROUPS = ("ngrams", "lexicon", "attribution", "style", "context", "neighbours")
+"""The groups of the bundled model. ``register`` is measured (as an addition, by
+outlet cross-validation) and left out: the neighbours' article-mean
+probabilities already carry the article's register."""
 
 
 def build_features(
     cue_cols: dict[str, list[str]],
-    groups: tuple[str, ...] = GROUPS,
+    groups: tuple[str, ...] = DEFAULT_GROUPS,
     ngram_min_df: int = 2,
     max_features: int | None = 100_000,
 ) -> ColumnTransformer:

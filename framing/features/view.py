@@ -256,6 +256,17 @@ class BatchView:
         """Narrative detector matches per sentence: ``(name, start, end)`` in the folded sentence."""
         return load_narratives().scan(self.folded)
 
+    @cached_property
+    def narrative_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row of each narrative match and whether it lies inside quotation (read by several groups)."""
+        found = self.narratives
+        rows = np.array([i for i, f in enumerate(found) for _ in f], dtype=np.int64)
+        a = np.array([s for f in found for _, s, _ in f], dtype=np.int64)
+        b = np.array([e for f in found for _, _, e in f], dtype=np.int64)
+        if not len(rows):
+            return rows, np.zeros(0, bool)
+        return rows, self.inside_quotes(self.offsets[rows] + a, self.offsets[rows] + b)
+
     # ---------------------------------------------------------------- shared intermediates
 
     @cached_property

@@ -19,13 +19,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from framing.features.encoder import CueEncoder, Encoded, cue_columns, encode
 from framing.features.gc_pause import gc_paused
 from framing.features.semantic import ENCODERS
 from framing.features.semantic import vectors as semantic_vectors
-from framing.features.union import GROUPS, build_features
+from framing.features.union import DEFAULT_GROUPS, GROUPS, build_features
 from framing.io.documents import as_sentence_table, documents_of
 from framing.lexicon.terms import Lexicon, load_lexicons
 from framing.model.boilerplate import rule_overrides
@@ -48,7 +49,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    groups : tuple of str, default all of ``framing.features.union.GROUPS``
+    groups : tuple of str, default ``framing.features.union.DEFAULT_GROUPS``
         Feature groups of the content model (drop one for an ablation).
     C : float, default 3.0
         Inverse regularisation strength of the content model (chosen by
@@ -63,8 +64,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         Folds used to calibrate.
     lexicon_dirs : tuple of str, default ()
         Extra lexicon folders, added to the bundled lexicons.
-    sample_weight_real : float, default 1.0
-        Weight of rows with ``origin == 'real'`` relative to authored rows.
+    sample_weight_real : float, default 0.5
+        Weight of rows with ``origin == 'real'`` relative to authored rows
+        (chosen by outlet cross-validation over 0.25, 0.5, 1, 2 and 4; see
+        ``models/evaluation/selection.json``).
     semantic : {"static", "minilm", "none"}, default "static"
         Sentence-meaning encoder (:mod:`framing.features.semantic`) of a second content
         model whose probabilities are blended with the first: the shipped
@@ -80,6 +83,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         ``LogisticRegression(C=C, class_weight="balanced")``. Any classifier
         with ``coef_`` keeps the evidence, e.g.
         ``set_params(content_estimator=LinearSVC(class_weight="balanced"))``.
+    n_jobs : int or None, default None
+        Processes for the calibration folds and the first stage's out-of-fold
+        fits (the bundled model is trained with 2); the fitted model is the
+        same whatever the value.
 
     Attributes
     ----------
@@ -101,18 +108,19 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        groups: tuple[str, ...] = GROUPS,
+        groups: tuple[str, ...] = DEFAULT_GROUPS,
         C: float = 3.0,
         boilerplate_C: float = 1.0,
         ngram_min_df: int = 2,
         calibration: str = "sigmoid",
         cv: int = 5,
         lexicon_dirs: tuple[str, ...] = (),
-        sample_weight_real: float = 1.0,
+        sample_weight_real: float = 0.5,
         semantic: str = "static",
         semantic_weight: float = 0.4,
         semantic_C: float = 1.0,
         content_estimator: Any = None,
+        n_jobs: int | None = None,
     ):
         self.groups = groups
         self.C = C
@@ -126,6 +134,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.semantic_weight = semantic_weight
         self.semantic_C = semantic_C
         self.content_estimator = content_estimator
+        self.n_jobs = n_jobs
 
     # -- public API: validate, then delegate ---------------------------------
     def fit(self, X: pd.DataFrame, y) -> FramingClassifier:
@@ -255,6 +264,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             method=self.calibration,
             cv=StratifiedKFold(n_splits=self.cv),
             ensemble=False,
+            n_jobs=self.n_jobs,
         )
         self.content_.fit(Zc[content], y[content], sample_weight=weights[content])
         self.content_order_ = np.array([list(self.content_.classes_).index(c) for c in CONTENT_LABELS])
@@ -366,10 +376,15 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         docs = X["doc_id"].to_numpy() if "doc_id" in X else np.zeros(len(y))
         P = np.zeros((len(y), len(CONTENT_LABELS)))
         n_groups = len(np.unique(docs))
-        for train_idx, test_idx in GroupKFold(n_splits=min(self.cv, n_groups)).split(Zc, groups=docs):
+        splits = list(GroupKFold(n_splits=min(self.cv, n_groups)).split(Zc, groups=docs))
+
+        def one_fold(train_idx, test_idx):
             fit_idx = train_idx[content[train_idx]]
             model = self._stage1().fit(Zc[fit_idx], y[fit_idx], sample_weight=weights[fit_idx])
-            P[test_idx] = self._stage1_proba(model, Zc[test_idx])
+            return test_idx, self._stage1_proba(model, Zc[test_idx])
+
+        for test_idx, proba in Parallel(n_jobs=self.n_jobs)(delayed(one_fold)(a, b) for a, b in splits):
+            P[test_idx] = proba
         return P
 
     def _with_neighbours(self, Zc, P1, enc: Encoded):

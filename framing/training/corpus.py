@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.io.tables import read_table
-from framing.schema import LABELS
+from framing.schema import BOILERPLATE, LABELS
 
 GOLD_COLUMNS = ("doc_id", "source", "origin", "style", "sent_idx", "text", "label")
 USER_REQUIRED = ("doc_id", "sent_idx", "text", "label")
@@ -151,8 +151,8 @@ def load_user_labels(path: str | Path) -> pd.DataFrame:
 def with_bundled(mine: pd.DataFrame, bundled: pd.DataFrame) -> pd.DataFrame:
     """A user's labeled sentences plus the bundled corpus, with neither clash nor leak.
 
-    Bundled articles that share a sentence of 40 or more characters with the
-    user's rows are left out (the user's copy wins), so an article the user
+    Bundled articles that share a content sentence of 40 or more characters
+    with the user's rows are left out (the user's copy wins), so an article the user
     also labeled never sits on both sides of a held-out split; a bundled
     ``doc_id`` that the user also uses gets the prefix ``bundled:``, since
     rows of one ``doc_id`` are one article.
@@ -164,7 +164,10 @@ def with_bundled(mine: pd.DataFrame, bundled: pd.DataFrame) -> pd.DataFrame:
     >>> with_bundled(mine, bundled)["doc_id"].tolist()
     ['a', 'bundled:a']
     """
-    texts = {t for t in mine["text"].astype(str) if len(t) >= 40}
+    # Page furniture ("Read our live blog for the latest updates") repeats
+    # across a site's articles: only content sentences identify an article.
+    content = mine["label"] != BOILERPLATE if "label" in mine else pd.Series(True, index=mine.index)
+    texts = {t for t in mine.loc[content, "text"].astype(str) if len(t) >= 40}
     shared = bundled.loc[bundled["text"].astype(str).isin(texts), "doc_id"].unique()
     kept = bundled[~bundled["doc_id"].isin(shared)]
     if kept["doc_id"].isin(set(mine["doc_id"])).any():

@@ -22,7 +22,7 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from framing.features.union import GROUPS
+from framing.features.union import DEFAULT_GROUPS, GROUPS
 from framing.lexicon.terms import load_lexicons
 from framing.model.classifier import FramingClassifier
 from framing.model.persist import atomic_write_bytes
@@ -399,16 +399,18 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
     metrics["baselines"] = {}
     for name, predictor in baselines.items():
         pred = held_out_groups(data, predictor, cv_folds, n_jobs=n_jobs)
-        metrics["baselines"][name] = _brief(pred, n_boot, seed)
+        metrics["baselines"][name] = brief_scores(pred, n_boot, seed)
     if not fast:
         metrics["ablations"] = {}
         ref = held_out_groups(data, full, cv_folds, n_jobs=n_jobs)
-        metrics["baselines"]["full_model"] = _brief(ref, n_boot, seed)
-        variants = {f"without_{g}": {"groups": tuple(x for x in GROUPS if x != g)} for g in GROUPS}
+        metrics["baselines"]["full_model"] = brief_scores(ref, n_boot, seed)
+        variants = {f"without_{g}": {"groups": tuple(x for x in DEFAULT_GROUPS if x != g)} for g in DEFAULT_GROUPS}
+        # Groups measured but left out of the default are reported as additions.
+        variants |= {f"with_{g}": {"groups": (*DEFAULT_GROUPS, g)} for g in GROUPS if g not in DEFAULT_GROUPS}
         variants["without_semantic"] = {"semantic": "none"}
         for name, params in variants.items():
             pred = held_out_groups(data, fit_predict_model(**params), cv_folds, n_jobs=n_jobs)
-            metrics["ablations"][name] = _brief(pred, n_boot, seed)
+            metrics["ablations"][name] = brief_scores(pred, n_boot, seed)
             metrics["ablations"][name]["delta_ci"] = bootstrap_macro_f1_delta(pred, ref, n_boot, seed)
         fractions = (0.0, 0.5, 1.0)
     else:
@@ -427,7 +429,16 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
     return metrics
 
 
-def _brief(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
+def brief_scores(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
+    """Content macro-F1 with its article-bootstrap interval, boilerplate F1 and per-label F1.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"doc_id": ["a", "b"], "label": ["reporting", "editorialising"],
+    ...                   "pred": ["reporting", "reporting"]})
+    >>> round(brief_scores(p, 10, 0)["f1"]["reporting"], 3)
+    0.667
+    """
     s = scores(pred["label"], pred["pred"])
     return {
         "macro_f1": s["macro_f1"],
