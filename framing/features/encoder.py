@@ -34,7 +34,7 @@ model matches the terms it was trained with even if the files change later.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -117,7 +117,7 @@ def cue_columns(lexicon: Lexicon) -> dict[str, list[str]]:
     return {name: group.columns(lexicon) for name, group in CUE_GROUPS.items()}
 
 
-def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
+def encode(documents: list[list[str]], lexicon: Lexicon, groups: Iterable[str] | None = None) -> Encoded:
     """Encode sentences, document by document, in one pass.
 
     The work is done over the whole batch at once: one fold and one lexicon
@@ -131,6 +131,10 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
         Each inner list is one document's sentences in reading order.
     lexicon : Lexicon
         Terms to match (see :func:`framing.lexicon.terms.load_lexicons`).
+    groups : iterable of str, optional
+        The cue groups to compute (default all of :data:`CUE_GROUPS`): a
+        model skips the groups it does not read. A group's columns are the
+        same whichever other groups are computed.
 
     Returns
     -------
@@ -145,7 +149,8 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
     >>> int(enc.cues.loc[1, "ctx__starts_in_quote"])
     1
     """
-    groups = cue_columns(lexicon)
+    wanted = set(CUE_GROUPS) if groups is None else set(groups)
+    groups = {name: cols for name, cols in cue_columns(lexicon).items() if name in wanted}
     columns = [c for cols in groups.values() for c in cols]
     docs = [d for d in documents if d]
     sizes = np.array([len(d) for d in docs], dtype=np.int64)
@@ -159,6 +164,8 @@ def encode(documents: list[list[str]], lexicon: Lexicon) -> Encoded:
         values = np.empty((view.n, len(columns)), dtype=np.float32)
         j = 0
         for name, group in CUE_GROUPS.items():
+            if name not in groups:
+                continue
             cues = group.compute(view)
             for c in groups[name]:
                 values[:, j] = cues[c]

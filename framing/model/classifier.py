@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
-from framing.features.encoder import CueEncoder, Encoded, cue_columns, encode
+from framing.features.encoder import CUE_GROUPS, CueEncoder, Encoded, cue_columns, encode
 from framing.features.gc_pause import gc_paused
 from framing.features.semantic import ENCODERS
 from framing.features.semantic import vectors as semantic_vectors
@@ -85,8 +85,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         ``set_params(content_estimator=LinearSVC(class_weight="balanced"))``.
     n_jobs : int or None, default None
         Processes for the calibration folds and the first stage's out-of-fold
-        fits (the bundled model is trained with 2); the fitted model is the
-        same whatever the value.
+        fits (the bundled model is trained with 2); the folds are the same
+        whatever the value (worker processes may round the solver's last
+        digits differently).
 
     Attributes
     ----------
@@ -216,9 +217,15 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return encoder.lexicon_ if encoder is not None else load_lexicons(self.lexicon_dirs)
 
     def _encode(self, X: pd.DataFrame) -> Encoded:
-        enc = encode(documents_of(X), self._lexicon())
+        enc = encode(documents_of(X), self._lexicon(), groups=self._cue_groups())
         enc.texts = X["text"].tolist() if self._uses_semantic() and self.semantic == "minilm" else None
         return enc
+
+    def _cue_groups(self) -> tuple[str, ...]:
+        # The cue groups the two heads read (the rules read context and boilerplate,
+        # both among the gate's groups); the others are not computed at all.
+        wanted = {*self.groups, *_BOILERPLATE_GROUPS}
+        return tuple(g for g in CUE_GROUPS if g in wanted)
 
     def _uses_semantic(self) -> bool:
         # getattr: a model saved before the semantic stage existed has none.

@@ -182,3 +182,12 @@ def test_count_words_matches_the_encoder(lexicon):
     doc = ["Neo-Nazis! Don't go.", "Kyiv, 3 March: 12 killed?"]
     enc = encode([doc], lexicon)
     assert enc.words.tolist() == [count_words(s) for s in doc] == [3, 5]
+
+
+def test_encoding_a_subset_of_groups_gives_the_same_columns(lexicon):
+    docs = [SEED_LINES, ["Kyiv said no.", "The tyrant ranted."]]
+    full = encode(docs, lexicon).cues
+    part = encode(docs, lexicon, groups=("context", "boilerplate")).cues
+    cols = cue_columns(lexicon)
+    assert list(part.columns) == cols["context"] + cols["boilerplate"]
+    assert part.equals(full[list(part.columns)])

@@ -134,3 +134,29 @@ def test_explain_is_public_and_agrees_with_predict(model, sky_text):
     for _, g in out.groupby("row"):
         assert g["weight"].abs().is_monotonic_decreasing
     assert len(model.get_feature_names_out()) == model.linear_model_().coef_.shape[1]
+
+
+def test_skipping_unread_cue_groups_changes_nothing(small):
+    # The model computes only the cue groups its heads read; reading the full
+    # encoding (every group) must give the same probabilities.
+    from framing.features.encoder import encode
+    from framing.io.documents import documents_of as docs_of
+
+    model = _fit(small)
+    assert "register" not in model._cue_groups()
+    head = small[["doc_id", "text"]].head(60)
+    full = encode(docs_of(head), model._lexicon())
+    fast = model._encode(head)
+    assert set(fast.cues.columns) < set(full.cues.columns)
+    p_full = model._predict(full)
+    p_fast = model._predict(fast)
+    assert np.array_equal(p_full[0], p_fast[0]) and np.array_equal(p_full[1], p_fast[1])
+
+
+def test_n_jobs_does_not_change_the_model(small):
+    # The folds are the same; fitted in worker processes, the solver's floating
+    # point may round differently in the last digits, never enough to move a label.
+    a = _fit(small, n_jobs=2).predict_proba(small[["doc_id", "text"]].head(40))
+    b = _fit(small).predict_proba(small[["doc_id", "text"]].head(40))
+    assert np.allclose(a, b, atol=1e-3)
+    assert np.array_equal(a.argmax(axis=1), b.argmax(axis=1))
