@@ -85,9 +85,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         ``set_params(content_estimator=LinearSVC(class_weight="balanced"))``.
     n_jobs : int or None, default None
         Processes for the calibration folds and the first stage's out-of-fold
-        fits (the bundled model is trained with 2); the folds are the same
-        whatever the value (worker processes may round the solver's last
-        digits differently).
+        fits (the bundled model is trained with 2). The folds are the same
+        whatever the value; fitted in worker processes the solver may stop a
+        little elsewhere within its tolerance (probabilities within 0.01).
 
     Attributes
     ----------

@@ -57,7 +57,12 @@ def test_own_labels_copied_from_the_bundled_corpus_neither_clash_nor_leak():
                         "label": ["reporting"], "source": ["Mine"], "origin": ["user"], "style": [""]})
     mine = pd.concat([copied, own], ignore_index=True)
     rest = with_bundled(mine, bundled).iloc[len(mine):]
-    assert not rest["text"].isin(set(copied["text"][copied["text"].str.len() >= 40])).any()
+    # No content sentence of the user's article stays in the bundled rest. Page
+    # furniture ("Read our live blog ...") may: it repeats across a site's
+    # articles and identifies none of them.
+    content = copied[(copied["text"].str.len() >= 40) & (copied["label"] != "boilerplate")]
+    assert not rest["text"].isin(set(content["text"])).any()
+    assert rest["doc_id"].nunique() == bundled["doc_id"].nunique() - 1
     assert not set(rest["doc_id"]) & set(mine["doc_id"])  # ids[1] is the user's article alone
     # The bundled article whose id the user reused is kept, under a prefix.
     assert f"bundled:{ids[1]}" in set(rest["doc_id"])
