@@ -158,3 +158,20 @@ def test_para_of_given_sentences_and_of_failed_documents():
     assert out["para"].tolist()[:2] == [0, 1] and out["para"].isna().tolist() == [False, False, True]
     given = framing.classify([{"doc_id": "g", "source": "", "sentences": ["One.", "Two.\nStill two."]}])
     assert given["para"].tolist() == [0, 0]
+
+
+def test_short_content_sentences_are_never_furniture_without_its_form():
+    # Issue 11: "Putin ranted. The tyrant lied again." gave boilerplate rows; a
+    # content sentence needs a form of furniture (no full stop, a promo term, a
+    # handle, ...) to be dropped. Real furniture keeps being dropped.
+    out = framing.classify(
+        "Putin ranted. The tyrant lied again.\n"
+        'Hannity interviewed the senator on Monday. "Will you run?" Hannity pressed. The senator said no.\n'
+        "Read also: Kremlin says talks failed\n"
+        "Follow us on Twitter @tass_agency"
+    )
+    labels = dict(zip(out["text"], out["label"], strict=True))
+    assert labels["The tyrant lied again."] != "boilerplate"
+    assert labels["Hannity pressed."] != "boilerplate"
+    assert labels["Read also: Kremlin says talks failed"] == "boilerplate"
+    assert labels["Follow us on Twitter @tass_agency"] == "boilerplate"

@@ -10,13 +10,37 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
 - bulleted items under a furniture header (a promo line or a box title
   without a full stop) are links to other stories (D8);
 - a sentence that continues an open quotation and ends like a sentence is
-  speech, never furniture (D4), however short ("Sit.").
+  speech, never furniture (D4), however short ("Sit.");
+- a sentence with none of the *forms* of furniture (:data:`FURNITURE_FORMS`:
+  no full stop, a bullet, a promo term, a pipe, a time stamp, a URL or
+  handle, a trailing colon, a promo neighbour) is content whatever the
+  detector says: shortness, capitals, n-grams and the place on the page are
+  not enough to drop a sentence ("The tyrant lied again.", "Hannity pressed.").
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+FURNITURE_FORMS = (
+    "bp__no_terminal",
+    "bp__bullet",
+    "bp__promo_terms",
+    "bp__pipe",
+    "bp__time",
+    "bp__url",
+    "bp__colon_end",
+    "bp__promo_at_start",
+    "bp__list_question",
+    "bp__under_promo_header",
+    "bp__prev_promo",
+    "bp__next_promo",
+)
+"""Boilerplate cues that describe the form of a furniture line. Left out: length
+(``bp__short``, ``bp__words``), the share of capitalised words, and the place
+on the page (``bp__from_end``, the context group's position), which describe
+many content sentences too."""
 
 
 def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -35,11 +59,13 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     --------
     >>> from framing.features.encoder import encode
     >>> from framing.lexicon.terms import load_lexicons
-    >>> enc = encode([["He said: \\"Go home.", "Sit.", "Read more: Other story"]], load_lexicons())
+    >>> enc = encode([["He said: \\"Go home.", "Sit.", "Read more: Other story", "Most read in News"]],
+    ...              load_lexicons())
     >>> [a.tolist() for a in rule_overrides(enc.cues)]
-    [[False, False, True], [False, True, False]]
+    [[False, False, True, True], [True, True, False, False]]
     """
-    force_content = (cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)
+    no_form = ~(cues[list(FURNITURE_FORMS)] > 0).any(axis=1)
+    force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form
     force_bp = (cues["bp__promo_at_start"] > 0) | (cues["bp__list_question"] > 0) | (cues["bp__under_promo_header"] > 0)
     force_bp &= ~force_content
     return force_bp.to_numpy(), force_content.to_numpy()

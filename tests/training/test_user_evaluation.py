@@ -62,7 +62,6 @@ def test_own_labels_copied_from_the_bundled_corpus_neither_clash_nor_leak():
     # articles and identifies none of them.
     content = copied[(copied["text"].str.len() >= 40) & (copied["label"] != "boilerplate")]
     assert not rest["text"].isin(set(content["text"])).any()
-    assert rest["doc_id"].nunique() == bundled["doc_id"].nunique() - 1
     assert not set(rest["doc_id"]) & set(mine["doc_id"])  # ids[1] is the user's article alone
     # The bundled article whose id the user reused is kept, under a prefix.
     assert f"bundled:{ids[1]}" in set(rest["doc_id"])
