@@ -23,14 +23,20 @@ def _fit(data, **params):
     return FramingClassifier(cv=3, **params).fit(data[["doc_id", "text", "origin"]], data["label"].to_numpy())
 
 
+@pytest.fixture(scope="module")
+def fitted(small) -> FramingClassifier:
+    """One default fit shared by the tests that only read a fitted model (saves fits in `make test`)."""
+    return _fit(small)
+
+
 def test_training_is_deterministic(small):
     a = _fit(small).predict_proba(small[["doc_id", "text"]])
     b = _fit(small).predict_proba(small[["doc_id", "text"]])
     assert np.array_equal(a, b)
 
 
-def test_probabilities_and_classes(small):
-    model = _fit(small)
+def test_probabilities_and_classes(small, fitted):
+    model = fitted
     assert model.classes_.tolist() == list(LABELS)
     proba = model.predict_proba(small[["doc_id", "text"]])
     assert proba.shape == (len(small), 5)
@@ -136,13 +142,13 @@ def test_explain_is_public_and_agrees_with_predict(model, sky_text):
     assert len(model.get_feature_names_out()) == model.linear_model_().coef_.shape[1]
 
 
-def test_skipping_unread_cue_groups_changes_nothing(small):
+def test_skipping_unread_cue_groups_changes_nothing(small, fitted):
     # The model computes only the cue groups its heads read; reading the full
     # encoding (every group) must give the same probabilities.
     from framing.features.encoder import encode
     from framing.io.documents import documents_of as docs_of
 
-    model = _fit(small)
+    model = fitted
     assert "register" not in model._cue_groups()
     head = small[["doc_id", "text"]].head(60)
     full = encode(docs_of(head), model._lexicon())
@@ -153,11 +159,11 @@ def test_skipping_unread_cue_groups_changes_nothing(small):
     assert np.array_equal(p_full[0], p_fast[0]) and np.array_equal(p_full[1], p_fast[1])
 
 
-def test_n_jobs_does_not_change_the_model(small):
+def test_n_jobs_does_not_change_the_model(small, fitted):
     # The folds are the same; fitted in worker processes (another BLAS thread
     # count), the solver stops at a slightly different point within its
     # tolerance: measured, at most 0.003 apart and 1 label in 1,412 moved.
     a = _fit(small, n_jobs=2).predict_proba(small[["doc_id", "text"]])
-    b = _fit(small).predict_proba(small[["doc_id", "text"]])
+    b = fitted.predict_proba(small[["doc_id", "text"]])
     assert np.abs(a - b).max() < 0.01
     assert (a.argmax(axis=1) == b.argmax(axis=1)).mean() > 0.99
