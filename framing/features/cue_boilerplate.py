@@ -43,6 +43,30 @@ def columns(lexicon: Lexicon) -> list[str]:
     ]
 
 
+NOT_FORMS = (
+    "bp__short",
+    "bp__title_case",
+    "bp__question_end",
+    "bp__prev_no_terminal",
+    "bp__next_no_terminal",
+    "bp__from_end",
+    "bp__words",
+)
+"""Columns that describe many content sentences too: length, the share of
+capitals, a question mark, the neighbours' endings, the place on the page."""
+
+
+def furniture_forms() -> tuple[str, ...]:
+    """The group's columns that describe the *form* of a furniture line (all but :data:`NOT_FORMS`).
+
+    Examples
+    --------
+    >>> "bp__promo_terms" in furniture_forms(), "bp__short" in furniture_forms()
+    (True, False)
+    """
+    return tuple(c for c in columns(None) if c not in NOT_FORMS)
+
+
 def compute(view: BatchView) -> dict[str, np.ndarray]:
     """The group's columns for a batch.
 

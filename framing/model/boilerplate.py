@@ -23,24 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-FURNITURE_FORMS = (
-    "bp__no_terminal",
-    "bp__bullet",
-    "bp__promo_terms",
-    "bp__pipe",
-    "bp__time",
-    "bp__url",
-    "bp__colon_end",
-    "bp__promo_at_start",
-    "bp__list_question",
-    "bp__under_promo_header",
-    "bp__prev_promo",
-    "bp__next_promo",
-)
-"""Boilerplate cues that describe the form of a furniture line. Left out: length
-(``bp__short``, ``bp__words``), the share of capitalised words, and the place
-on the page (``bp__from_end``, the context group's position), which describe
-many content sentences too."""
+from framing.features.cue_boilerplate import furniture_forms
+
+FURNITURE_FORMS = furniture_forms()
+"""Boilerplate cues that describe the form of a furniture line (see
+:func:`framing.features.cue_boilerplate.furniture_forms`)."""
 
 
 def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
