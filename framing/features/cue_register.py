@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from framing.features.cue_lexicon import narrative_rows
 from framing.features.view import BatchView
 from framing.lexicon.terms import PLAIN_ROLE, Lexicon
 
@@ -52,7 +51,7 @@ def indicators(view: BatchView) -> dict[str, np.ndarray]:
     {'attributed': [0.0, 1.0], 'writer_terms': [1.0, 0.0]}
     """
     h = view.hits
-    rows, _ = narrative_rows(view)
+    rows, _ = view.narrative_rows
     return {
         "attributed": view.attributed.astype(np.float64),
         "quoted": (view.quoted_share > 0.5).astype(np.float64),
@@ -87,12 +86,8 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
 
 def _doc_share(view: BatchView, x: np.ndarray) -> np.ndarray:
     """Mean of ``x`` over the other sentences of each row's document (0 for a one-sentence document)."""
-    if not view.n:
-        return np.zeros(0, dtype=np.float32)
-    cs = np.concatenate([[0.0], np.cumsum(x)])
-    doc_end = view.doc_start + view.size
-    others = cs[doc_end] - cs[view.doc_start] - x
-    return (others / np.maximum(view.size - 1, 1)).astype(np.float32)
+    # A window wider than any document is the whole document.
+    return _window_share(view, x, view.n)
 
 
 def _window_share(view: BatchView, x: np.ndarray, k: int) -> np.ndarray:

@@ -235,7 +235,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return semantic_vectors(self.semantic, enc.tokens, enc.texts or [])
 
     def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
-        self.encoder_ = CueEncoder(self.lexicon_dirs)._fit()
+        self.encoder_ = CueEncoder(self.lexicon_dirs).fit(X)
         self.cue_columns_ = cue_columns(self._lexicon())
         enc = self._encode(X)
         # One feature union serves both heads, so text is vectorised once at
