@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -115,6 +116,14 @@ def test_symlink_out_of_the_corpus_folder_is_refused(tmp_path, capsys):
     assert rc == 2 and "outside" in err
 
 
+def _short_dask_connect_timeout():
+    try:
+        import dask
+    except ImportError:
+        return contextlib.nullcontext()
+    return dask.config.set({"distributed.comm.timeouts.connect": "3s"})
+
+
 def test_refused_run_keeps_earlier_outputs(tmp_path, capsys):
     out = tmp_path / "keep"
     rc, err = _score(tmp_path, capsys, [SEEDS], out)
@@ -124,7 +133,9 @@ def test_refused_run_keeps_earlier_outputs(tmp_path, capsys):
     bad_model.write_bytes(b"not a model")
     rc, err = _score(tmp_path, capsys, [SEEDS], out, "--model", bad_model)
     assert rc == 2
-    rc, err = _score(tmp_path, capsys, [SEEDS], out, "--scheduler", "tcp://127.0.0.1:9")
+    # Nothing listens on port 9; dask would retry for its default 30 s.
+    with _short_dask_connect_timeout():
+        rc, err = _score(tmp_path, capsys, [SEEDS], out, "--scheduler", "tcp://127.0.0.1:9")
     assert rc == 2
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
     assert after == before

@@ -160,18 +160,35 @@ def test_para_of_given_sentences_and_of_failed_documents():
     assert given["para"].tolist() == [0, 0]
 
 
+def _furniture(*lines: str) -> dict[str, bool]:
+    """Whether each sentence of an article made of ``lines`` is labeled boilerplate."""
+    out = framing.classify("\n".join(lines))
+    return dict(zip(out["text"], out["label"] == "boilerplate", strict=True))
+
+
 def test_short_content_sentences_are_never_furniture_without_its_form():
     # Issue 11: "Putin ranted. The tyrant lied again." gave boilerplate rows; a
     # content sentence needs a form of furniture (no full stop, a promo term, a
     # handle, ...) to be dropped. Real furniture keeps being dropped.
-    out = framing.classify(
-        "Putin ranted. The tyrant lied again.\n"
-        'Hannity interviewed the senator on Monday. "Will you run?" Hannity pressed. The senator said no.\n'
-        "Read also: Kremlin says talks failed\n"
-        "Follow us on Twitter @tass_agency"
+    furniture = _furniture(
+        "Putin ranted. The tyrant lied again.",
+        'Hannity interviewed the senator on Monday. "Will you run?" Hannity pressed. The senator said no.',
+        "Read also: Kremlin says talks failed",
+        "Follow us on Twitter @tass_agency",
     )
-    labels = dict(zip(out["text"], out["label"], strict=True))
-    assert labels["The tyrant lied again."] != "boilerplate"
-    assert labels["Hannity pressed."] != "boilerplate"
-    assert labels["Read also: Kremlin says talks failed"] == "boilerplate"
-    assert labels["Follow us on Twitter @tass_agency"] == "boilerplate"
+    assert not furniture["The tyrant lied again."] and not furniture["Hannity pressed."]
+    assert furniture["Read also: Kremlin says talks failed"] and furniture["Follow us on Twitter @tass_agency"]
+
+
+def test_agency_datelines_standing_alone_are_furniture_and_glued_ones_content():
+    # Issue 11: "CITY, Month day. /AGENCY/." standing alone is furniture
+    # (LABELING, D10); a dateline glued to prose keeps the sentence content.
+    glued = "KYIV, Dec 3 (Reuters) - Ukraine said it shot down 20 drones overnight."
+    furniture = _furniture(
+        "MOSCOW, December 26. /TASS/. The Kremlin said talks would resume in January.",
+        "MINSK, 2 July (BelTA)",
+        "Lukashenko met the delegation.",
+        glued,
+    )
+    assert furniture["MOSCOW, December 26. /TASS/."] and furniture["MINSK, 2 July (BelTA)"]
+    assert not furniture["The Kremlin said talks would resume in January."] and not furniture[glued]

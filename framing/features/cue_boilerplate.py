@@ -10,6 +10,16 @@ from framing.features.view import BatchView
 from framing.lexicon.terms import Lexicon, lookup
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}\b")
+# A wire dateline standing alone (LABELING: furniture; D10 keeps one glued to
+# prose as content): a place in capitals, a day and month, an optional year,
+# an optional agency tag, and nothing after it. "MOSCOW, December 26. /TASS/.",
+# "MINSK, 2 July /BelVesti/", "NANJING, April 2 (HPA)", "KYIV, July 13."
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'\- ]+(?:,\s*[A-Z][A-Za-z.'\- ]+)?,\s*"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s+(?:19|20)\d{2})?\.?"
+    r"\s*(?:/[A-Z][A-Za-z\-]*/\.?|\([A-Z][A-Za-z.\- ]*\))?\s*[\-–—:]?\s*"
+)
+_AGENCY_ALONE = re.compile(r"(?:/[A-Z][A-Za-z\-]*/|\([A-Z][A-Za-z.\- ]*\))\.?\s*[\-–—]?\s*")
 
 
 def columns(lexicon: Lexicon) -> list[str]:
@@ -40,6 +50,7 @@ def columns(lexicon: Lexicon) -> list[str]:
         "bp__promo_at_start",
         "bp__list_question",
         "bp__under_promo_header",
+        "bp__dateline",
     ]
 
 
@@ -96,6 +107,7 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
     cues["bp__colon_end"] = view.colon_end
     cues["bp__question_end"] = view.question_end & (view.quoted_share < 0.5)
     cues["bp__words"] = np.log1p(view.n_words)
+    cues["bp__dateline"] = datelines(view)
     cues["bp__prev_no_terminal"] = view.prev(view.no_terminal)
     cues["bp__next_no_terminal"] = view.next(view.no_terminal)
     cues["bp__prev_promo"] = view.prev(view.promo)
@@ -112,6 +124,29 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
     alone = view.size == 1
     cues["bp__from_end"] = np.where(alone, 1.0, np.minimum(view.size - 1 - view.local, 10) / 10.0)
     return cues
+
+
+def datelines(view: BatchView) -> np.ndarray:
+    """Sentences that are a wire dateline or an agency tag standing alone.
+
+    Examples
+    --------
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> s = ["MOSCOW, December 26. /TASS/.", "KYIV, July 13.", "MOSCOW, Dec 26 (Reuters) - Talks failed.", "(Reuters) -"]
+    >>> v = BatchView.build(s, np.array([4]), [(0, 4)], load_lexicons())
+    >>> datelines(v).tolist()
+    [True, True, False, True]
+    """
+    out = np.zeros(view.n, dtype=bool)
+    # Datelines are short and start with a capital or an agency tag; the
+    # regexes run on those only.
+    for i in np.flatnonzero(view.n_words <= 8).tolist():
+        text = view.sentences[i].strip()
+        if text[:1] in "/(":
+            out[i] = _AGENCY_ALONE.fullmatch(text) is not None
+        elif text[:2].isupper():
+            out[i] = _DATELINE.fullmatch(text) is not None
+    return out
 
 
 def title_share(view: BatchView) -> np.ndarray:

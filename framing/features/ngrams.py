@@ -81,6 +81,10 @@ class NgramVectorizer(TfidfVectorizer):
         return self._transform(list(raw_documents))
 
     def _index_vocabulary(self) -> None:
+        # The parent's columns are numpy integers; a skops file stores each
+        # one as its own array (48,000 files and a minute to save), plain
+        # ints as JSON numbers.
+        self.vocabulary_ = {g: int(col) for g, col in self.vocabulary_.items()}
         tokens: dict[str, int] = {}
         grams = [(g.split(" "), col) for g, col in self.vocabulary_.items()]
         for parts, _ in grams:

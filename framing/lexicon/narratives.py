@@ -67,11 +67,20 @@ class Narratives:
         joined = "\n".join(folded)
         starts = np.zeros(len(folded) + 1, dtype=np.int64)
         np.cumsum([len(t) + 1 for t in folded], out=starts[1:])
-        todo: dict[int, set[int]] = {}
-        for end, pattern_ids in self.automaton.iter(joined):
-            row = int(np.searchsorted(starts, end, side="right")) - 1
-            todo.setdefault(row, set()).update(pattern_ids)
+        found = list(self.automaton.iter(joined))
         out: list[list[tuple[str, int, int]]] = [[] for _ in folded]
+        if not found:
+            return out
+        # Common anchors hit tens of thousands of times: place every hit in
+        # its row with one search, and try a pattern once per row.
+        ends = np.fromiter((end for end, _ in found), dtype=np.int64, count=len(found))
+        hit_rows = (np.searchsorted(starts, ends, side="right") - 1).tolist()
+        todo: dict[int, set[int]] = {}
+        for row, (_, pattern_ids) in zip(hit_rows, found, strict=True):
+            if row in todo:
+                todo[row].update(pattern_ids)
+            else:
+                todo[row] = set(pattern_ids)
         for row, ids in todo.items():
             text = folded[row]
             hits = [

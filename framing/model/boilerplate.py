@@ -6,6 +6,8 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
 
 - a line that *starts* with a promo phrase from the boilerplate lexicon
   ("Read more: ...", "Sign up to ...", "Most read in News") is furniture;
+- a wire dateline or agency tag standing alone ("MOSCOW, December 26.
+  /TASS/.", "(AP Photo)") is furniture (LABELING; GUIDELINES D10, D16);
 - a bulleted item that is a question is an explainer-box link (D8);
 - bulleted items under a furniture header (a promo line or a box title
   without a full stop) are links to other stories (D8);
@@ -53,6 +55,11 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """
     no_form = ~(cues[list(FURNITURE_FORMS)] > 0).any(axis=1)
     force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form
-    force_bp = (cues["bp__promo_at_start"] > 0) | (cues["bp__list_question"] > 0) | (cues["bp__under_promo_header"] > 0)
+    force_bp = (
+        (cues["bp__promo_at_start"] > 0)
+        | (cues["bp__list_question"] > 0)
+        | (cues["bp__under_promo_header"] > 0)
+        | (cues["bp__dateline"] > 0)
+    )
     force_bp &= ~force_content
     return force_bp.to_numpy(), force_content.to_numpy()

@@ -189,9 +189,12 @@ def model_bytes(model: Any, suffix: str = ".joblib") -> bytes:
     True
     """
     if suffix == ".skops":
+        import zipfile
+
         import skops.io as sio
 
-        return sio.dumps(model)
+        # Deflated: the n-gram vocabulary makes the JSON schema ~60 MB raw.
+        return sio.dumps(model, compression=zipfile.ZIP_DEFLATED)
     buf = io.BytesIO()
     joblib.dump(model, buf, compress=3)
     return buf.getvalue()

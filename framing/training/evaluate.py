@@ -19,15 +19,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
 from framing.features.union import DEFAULT_GROUPS, GROUPS
 from framing.lexicon.terms import load_lexicons
 from framing.model.classifier import FramingClassifier
 from framing.model.persist import atomic_write_bytes
-from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS, PROBA_COLUMNS
+from framing.schema import BOILERPLATE, PROBA_COLUMNS
 from framing.training.corpus import load_corpus
+from framing.training.scores import (
+    bootstrap_macro_f1_delta,
+    brief_scores,
+    per_outlet,
+    scores,
+    share_mae,
+    summarise_predictions,
+)
 
 CV_FOLDS = 3
 """Outlet folds of the baselines, ablations and learning curve (fixed groups, similar sizes)."""
@@ -104,95 +111,6 @@ def lexicon_rules_baseline(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarra
     return out
 
 
-def scores(y_true, y_pred) -> dict:
-    """Per-label precision/recall/F1, macro-F1 over content labels, boilerplate F1.
-
-    Macro-F1 is computed over the four content labels on the sentences whose
-    gold label is content (a content sentence predicted as boilerplate counts
-    as an error for its label).
-
-    Examples
-    --------
-    >>> scores(["reporting", "boilerplate"], ["reporting", "boilerplate"])["boilerplate_f1"]
-    1.0
-    """
-    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
-    content = y_true != BOILERPLATE
-    p, r, f, s = precision_recall_fscore_support(
-        y_true[content], y_pred[content], labels=list(CONTENT_LABELS), zero_division=0
-    )
-    per_label = {
-        label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-        for i, label in enumerate(CONTENT_LABELS)
-    }
-    return {
-        "n": int(len(y_true)),
-        "n_content": int(content.sum()),
-        "macro_f1": float(np.mean(f)),
-        "boilerplate_f1": float(f1_score(y_true == BOILERPLATE, y_pred == BOILERPLATE, zero_division=0)),
-        "accuracy": float(np.mean(y_true == y_pred)),
-        "per_label": per_label,
-        "confusion": {
-            "labels": list(LABELS),
-            "matrix": confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist(),
-        },
-    }
-
-
-def bootstrap_macro_f1(y_true, y_pred, groups, n_boot: int = 1000, seed: int = 0) -> list[float]:
-    """95% interval of content macro-F1, resampling whole articles.
-
-    Examples
-    --------
-    >>> lo, hi = bootstrap_macro_f1(["reporting"] * 4, ["reporting"] * 4, ["a", "a", "b", "b"], 50)
-    >>> lo <= hi
-    True
-    """
-    y_true, y_pred, groups = (np.asarray(a, dtype=object) for a in (y_true, y_pred, groups))
-    content = y_true != BOILERPLATE
-    y_true, y_pred, groups = y_true[content], y_pred[content], groups[content]
-    values = [
-        f1_score(y_true[pick], y_pred[pick], labels=list(CONTENT_LABELS), average="macro", zero_division=0)
-        for pick in _article_resamples(groups, n_boot, seed)
-    ]
-    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
-
-
-def _article_resamples(groups: np.ndarray, n_boot: int, seed: int):
-    """Row indices of ``n_boot`` resamples of whole articles (with replacement), seeded."""
-    uniq = np.unique(groups)
-    index = {g: np.flatnonzero(groups == g) for g in uniq}
-    rng = np.random.default_rng(seed)
-    for _ in range(n_boot):
-        yield np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
-
-
-def bootstrap_macro_f1_delta(pred: pd.DataFrame, ref: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> list[float]:
-    """95% interval of ``macro-F1(pred) - macro-F1(ref)`` on the same rows, resampling whole articles.
-
-    A paired bootstrap: both predictions are scored on the same resampled
-    articles, so the interval is that of the difference, not of either score.
-
-    Examples
-    --------
-    >>> a = pd.DataFrame({"label": ["reporting", "editorialising"] * 2, "pred": ["reporting"] * 4, "doc_id": list("aabb")})
-    >>> bootstrap_macro_f1_delta(a, a, 20)
-    [0.0, 0.0]
-    """
-    ref = ref.loc[pred.index]
-    content = (pred["label"] != BOILERPLATE).to_numpy()
-    y = pred["label"].to_numpy(dtype=object)[content]
-    pa, pb = pred["pred"].to_numpy(dtype=object)[content], ref["pred"].to_numpy(dtype=object)[content]
-    groups = pred["doc_id"].to_numpy(dtype=object)[content]
-    labels = list(CONTENT_LABELS)
-    values = []
-    for pick in _article_resamples(groups, n_boot, seed):
-        fa = f1_score(y[pick], pa[pick], labels=labels, average="macro", zero_division=0)
-        fb = f1_score(y[pick], pb[pick], labels=labels, average="macro", zero_division=0)
-        values.append(fa - fb)
-    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
-
-
 def held_out_predictions(
     data: pd.DataFrame,
     predictor: Predictor,
@@ -267,6 +185,23 @@ def held_out_groups(
     >>> held_out_groups(data, majority_baseline, folds)["pred"].nunique()
     1
     """
+    return _run_folds(predictor, fold_pairs(data, folds, by, train_filter), n_jobs)
+
+
+def fold_pairs(
+    data: pd.DataFrame,
+    folds: list[list[str]],
+    by: str = "source",
+    train_filter: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """The ``(train, test)`` frames of each fold: real rows of the fold's ``by`` values held out.
+
+    Examples
+    --------
+    >>> d = load_corpus()
+    >>> [(len(tr) + len(te) == len(d)) for tr, te in fold_pairs(d, [["RT"]])]
+    [True]
+    """
     real = data[data["origin"] == "real"]
     pairs = []
     for keys in folds:
@@ -275,7 +210,7 @@ def held_out_groups(
         if train_filter is not None:
             train = train_filter(train)
         pairs.append((train, test))
-    return _run_folds(predictor, pairs, n_jobs)
+    return pairs
 
 
 def article_folds(real: pd.DataFrame, k: int, seed: int = 0) -> list[list[str]]:
@@ -291,36 +226,39 @@ def article_folds(real: pd.DataFrame, k: int, seed: int = 0) -> list[list[str]]:
     return [ids[i::k].tolist() for i in range(k)]
 
 
-def per_outlet(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
-    """Scores per outlet with a bootstrap interval over that outlet's articles."""
-    out = {}
-    for source, g in pred.groupby("source"):
-        s = scores(g["label"], g["pred"])
-        out[source] = {
-            "articles": int(g["doc_id"].nunique()),
-            "n": s["n"],
-            "n_content": s["n_content"],
-            "macro_f1": s["macro_f1"],
-            "macro_f1_ci": bootstrap_macro_f1(g["label"], g["pred"], g["doc_id"], n_boot, seed),
-            "boilerplate_f1": s["boilerplate_f1"],
-            "f1": {k: v["f1"] for k, v in s["per_label"].items()},
-        }
-    return out
-
-
 def _run_folds(predictor: Predictor, folds: list[tuple[pd.DataFrame, pd.DataFrame]], n_jobs: int) -> pd.DataFrame:
     """Fit and predict each (train, test) fold, in parallel processes when n_jobs > 1."""
+    return run_pooled({"run": (predictor, folds)}, n_jobs)["run"]
+
+
+def run_pooled(
+    runs: dict[str, tuple[Predictor, list[tuple[pd.DataFrame, pd.DataFrame]]]], n_jobs: int = 1
+) -> dict[str, pd.DataFrame]:
+    """Several runs' folds fitted in one pool of processes; each run's held-out predictions.
+
+    One pool for all runs keeps every worker busy: run by run, a worker waits
+    while the other fits a run's last fold (3 folds on 2 workers).
+
+    Examples
+    --------
+    >>> d = load_corpus()
+    >>> pairs = fold_pairs(d, outlet_folds(d[d["origin"] == "real"], 2))
+    >>> out = run_pooled({"a": (majority_baseline, pairs), "b": (majority_baseline, pairs[:1])})
+    >>> sorted(out), len(out["a"]) > len(out["b"])
+    (['a', 'b'], True)
+    """
     from joblib import Parallel, delayed
 
-    results = Parallel(n_jobs=n_jobs)(delayed(predictor)(train, test) for train, test in folds)
-    parts = []
-    for (_, test), res in zip(folds, results, strict=True):
+    jobs = [(name, predictor, train, test) for name, (predictor, pairs) in runs.items() for train, test in pairs]
+    results = Parallel(n_jobs=n_jobs)(delayed(predictor)(train, test) for _, predictor, train, test in jobs)
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in runs}
+    for (name, _, _, test), res in zip(jobs, results, strict=True):
         if isinstance(res, pd.DataFrame):
             extra = {c: res[c].to_numpy() for c in res.columns if c.startswith("p_")}
-            parts.append(test.assign(pred=res["label"].to_numpy(), evidence=res["evidence"].to_numpy(), **extra))
+            parts[name].append(test.assign(pred=res["label"].to_numpy(), evidence=res["evidence"].to_numpy(), **extra))
         else:
-            parts.append(test.assign(pred=res))
-    return pd.concat(parts).sort_index()
+            parts[name].append(test.assign(pred=res))
+    return {name: pd.concat(frames).sort_index() for name, frames in parts.items()}
 
 
 def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5, n_jobs: int = 1) -> pd.DataFrame:
@@ -331,16 +269,14 @@ def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5, n_jobs
     >>> authored_cv(load_corpus(), majority_baseline, folds=2)["pred"].nunique()
     1
     """
+    return _run_folds(predictor, authored_pairs(data, folds), n_jobs)
+
+
+def authored_pairs(data: pd.DataFrame, folds: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """The ``(train, test)`` frames of a grouped k-fold over the authored articles."""
     authored = data[data["origin"] == "authored"]
     splits = GroupKFold(n_splits=folds).split(authored, groups=authored["doc_id"])
-    return _run_folds(predictor, [(authored.iloc[a], authored.iloc[b]) for a, b in splits], n_jobs)
-
-
-def summarise_predictions(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
-    """Scores plus the bootstrap interval for a frame with ``label`` and ``pred``."""
-    out = scores(pred["label"], pred["pred"])
-    out["macro_f1_ci"] = bootstrap_macro_f1(pred["label"], pred["pred"], pred["doc_id"], n_boot, seed)
-    return out
+    return [(authored.iloc[a], authored.iloc[b]) for a, b in splits]
 
 
 def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_jobs: int = 2) -> dict:
@@ -377,44 +313,52 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
 
     outlets = sorted(real["source"].unique())
     headline_folds = outlet_folds(real, 2) if fast else [[o] for o in outlets]
-    looo = held_out_groups(data, fit_predict_model(evidence=True), headline_folds, n_jobs=n_jobs)
-    metrics["real_looo"] = summarise_predictions(looo, n_boot, seed)
-    metrics["real_looo"]["per_source_share_mae"] = share_mae(looo)
-    metrics["real_looo"]["folds"] = len(headline_folds)
-    metrics["real_looo"]["per_outlet"] = per_outlet(looo, n_boot, seed)
     full = fit_predict_model()
     # Baselines, ablations and the learning curve use a few fixed outlet
     # folds: the same held-out-by-outlet question, at a bounded cost.
     cv_folds = outlet_folds(real, 2 if fast else CV_FOLDS)
     metrics["outlet_cv_folds"] = cv_folds
-    if not fast:
-        by_article = held_out_groups(data, full, article_folds(real, 5, seed), by="doc_id", n_jobs=n_jobs)
-        metrics["real_by_article"] = summarise_predictions(by_article, n_boot, seed)
-        metrics["real_by_article"]["per_source_share_mae"] = share_mae(by_article)
-        metrics["authored_cv"] = summarise_predictions(authored_cv(data, full, folds=3, n_jobs=n_jobs), n_boot, seed)
-
+    cv_pairs = fold_pairs(data, cv_folds)
     baselines: dict[str, Predictor] = {"majority": majority_baseline, "lexicon_rules": lexicon_rules_baseline}
+    runs = {"looo": (fit_predict_model(evidence=True), fold_pairs(data, headline_folds))}
+    variants: dict[str, dict] = {}
     if not fast:
         baselines["ngrams_only"] = fit_predict_model(groups=("ngrams",))
-    metrics["baselines"] = {}
-    for name, predictor in baselines.items():
-        pred = held_out_groups(data, predictor, cv_folds, n_jobs=n_jobs)
-        metrics["baselines"][name] = brief_scores(pred, n_boot, seed)
-    if not fast:
-        metrics["ablations"] = {}
-        ref = held_out_groups(data, full, cv_folds, n_jobs=n_jobs)
-        metrics["baselines"]["full_model"] = brief_scores(ref, n_boot, seed)
         variants = {f"without_{g}": {"groups": tuple(x for x in DEFAULT_GROUPS if x != g)} for g in DEFAULT_GROUPS}
         # Groups measured but left out of the default are reported as additions.
         variants |= {f"with_{g}": {"groups": (*DEFAULT_GROUPS, g)} for g in GROUPS if g not in DEFAULT_GROUPS}
         variants["without_semantic"] = {"semantic": "none"}
-        for name, params in variants.items():
-            pred = held_out_groups(data, fit_predict_model(**params), cv_folds, n_jobs=n_jobs)
-            metrics["ablations"][name] = brief_scores(pred, n_boot, seed)
-            metrics["ablations"][name]["delta_ci"] = bootstrap_macro_f1_delta(pred, ref, n_boot, seed)
+        runs["by_article"] = (full, fold_pairs(data, article_folds(real, 5, seed), by="doc_id"))
+        runs["authored"] = (full, authored_pairs(data, 3))
+        runs["full_model"] = (full, cv_pairs)
+        runs |= {name: (fit_predict_model(**params), cv_pairs) for name, params in variants.items()}
+    runs |= {f"baseline_{name}": (predictor, cv_pairs) for name, predictor in baselines.items()}
+    # Every fit but the learning curve's in one pool (61 fits on 2 workers).
+    held = run_pooled(runs, n_jobs)
+
+    looo = held["looo"]
+    metrics["real_looo"] = summarise_predictions(looo, n_boot, seed)
+    metrics["real_looo"]["per_source_share_mae"] = share_mae(looo)
+    metrics["real_looo"]["folds"] = len(headline_folds)
+    metrics["real_looo"]["per_outlet"] = per_outlet(looo, n_boot, seed)
+    if not fast:
+        by_article = held["by_article"]
+        metrics["real_by_article"] = summarise_predictions(by_article, n_boot, seed)
+        metrics["real_by_article"]["per_source_share_mae"] = share_mae(by_article)
+        metrics["authored_cv"] = summarise_predictions(held["authored"], n_boot, seed)
+    metrics["baselines"] = {name: brief_scores(held[f"baseline_{name}"], n_boot, seed) for name in baselines}
+    if not fast:
+        ref = held["full_model"]
+        metrics["baselines"]["full_model"] = brief_scores(ref, n_boot, seed)
+        metrics["ablations"] = {}
+        for name in variants:
+            metrics["ablations"][name] = brief_scores(held[name], n_boot, seed)
+            metrics["ablations"][name]["delta_ci"] = bootstrap_macro_f1_delta(held[name], ref, n_boot, seed)
         fractions = (0.0, 0.5, 1.0)
     else:
-        ref = None
+        # Fast mode holds out the same two outlet folds for the headline, so
+        # its predictions are the curve's last point (two fits fewer).
+        ref = looo if headline_folds == cv_folds else None
         fractions = (0.0, 1.0)
     metrics["learning_curve"] = learning_curve(data, full, cv_folds, fractions, seed=seed, n_jobs=n_jobs, full_run=ref)
     metrics["seconds"] = round(time.perf_counter() - t0, 1)
@@ -427,48 +371,6 @@ def run_evaluation(out_dir: str | Path, *, fast: bool = False, seed: int = 0, n_
     atomic_write_bytes(out_dir / "metrics.json", (json.dumps(metrics, indent=2) + "\n").encode())
     write_report(metrics, errors, out_dir / "report.md")
     return metrics
-
-
-def brief_scores(pred: pd.DataFrame, n_boot: int, seed: int) -> dict:
-    """Content macro-F1 with its article-bootstrap interval, boilerplate F1 and per-label F1.
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"doc_id": ["a", "b"], "label": ["reporting", "editorialising"],
-    ...                   "pred": ["reporting", "reporting"]})
-    >>> round(brief_scores(p, 10, 0)["f1"]["reporting"], 3)
-    0.667
-    """
-    s = scores(pred["label"], pred["pred"])
-    return {
-        "macro_f1": s["macro_f1"],
-        "macro_f1_ci": bootstrap_macro_f1(pred["label"], pred["pred"], pred["doc_id"], n_boot, seed),
-        "boilerplate_f1": s["boilerplate_f1"],
-        "f1": {k: v["f1"] for k, v in s["per_label"].items()},
-    }
-
-
-def share_mae(pred: pd.DataFrame) -> float:
-    """Mean absolute error of per-source content label shares, in points (0-100).
-
-    Shares are computed over sentences whose gold label is content, as in the
-    aggregates (boilerplate excluded).
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"source": ["A"] * 2, "label": ["reporting"] * 2, "pred": ["reporting", "official_claim"]})
-    >>> share_mae(p)
-    25.0
-    """
-    errs = []
-    for _, g in pred.groupby("source"):
-        gold = g[g["label"] != BOILERPLATE]
-        predicted = g[g["pred"] != BOILERPLATE]
-        for label in CONTENT_LABELS:
-            gs = (gold["label"] == label).mean() if len(gold) else 0.0
-            ps = (predicted["pred"] == label).mean() if len(predicted) else 0.0
-            errs.append(abs(gs - ps))
-    return float(100 * np.mean(errs))
 
 
 def learning_curve(

@@ -20,13 +20,8 @@ import pandas as pd
 
 from framing.model.persist import atomic_write_bytes
 from framing.training.corpus import load_corpus
-from framing.training.evaluate import (
-    CV_FOLDS,
-    brief_scores,
-    fit_predict_model,
-    held_out_groups,
-    outlet_folds,
-)
+from framing.training.evaluate import CV_FOLDS, fit_predict_model, held_out_groups, outlet_folds
+from framing.training.scores import brief_scores
 
 
 def compare_settings(

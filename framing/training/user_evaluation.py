@@ -21,13 +21,8 @@ import pandas as pd
 
 from framing.io.tables import read_table
 from framing.training.corpus import load_corpus, load_user_labels, with_bundled
-from framing.training.evaluate import (
-    fit_predict_model,
-    held_out_groups,
-    per_outlet,
-    share_mae,
-    summarise_predictions,
-)
+from framing.training.evaluate import fit_predict_model, held_out_groups
+from framing.training.scores import per_outlet, share_mae, summarise_predictions
 
 SCHEMES = ("model", "split", "looo")
 

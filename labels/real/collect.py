@@ -80,7 +80,7 @@ _GLUED = re.compile(r"([a-z0-9%)][.!?][\"”’]?)(?=[A-Z][a-z])")
 
 UKRAINE_MEDIA = "r2nery/ukraine-media"
 CSV_SOURCES = [
-    CsvSource("rt", "RT", UKRAINE_MEDIA, "6715f014", "data/RT.csv", 60),
+    CsvSource("rt", "RT", UKRAINE_MEDIA, "6715f014", "data/RT.csv", 130),
     CsvSource("bbc", "BBC News", UKRAINE_MEDIA, "b5f49aa5", "data/bbc.csv", 50),
     CsvSource("ap", "Associated Press", UKRAINE_MEDIA, "41d1b800", "scrapersasd.csv", 50),
     CsvSource("fox", "Fox News", UKRAINE_MEDIA, "ff317d4f", "data_filtered/data_removed/Fox.csv", 45),
