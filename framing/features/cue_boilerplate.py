@@ -19,7 +19,15 @@ _DATELINE = re.compile(
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s+(?:19|20)\d{2})?\.?"
     r"\s*(?:/[A-Z][A-Za-z\-]*/\.?|\([A-Z][A-Za-z.\- ]*\))?\s*[\-–—:]?\s*"
 )
-_AGENCY_ALONE = re.compile(r"(?:/[A-Z][A-Za-z\-]*/|\([A-Z][A-Za-z.\- ]*\))\.?\s*[\-–—]?\s*")
+# An agency tag or picture credit alone: "/TASS/.", "(Reuters) -", "(AP Photo)",
+# "(IPN Wroclaw via AP)". In brackets it is one word, or a credit ("via",
+# "photo", "picture"): "(The Kremlin denies this)" is prose.
+_AGENCY_ALONE = re.compile(
+    r"(?:/[A-Z][A-Za-z\-]*/"
+    r"|\([A-Z][A-Za-z.\-]*\)"
+    r"|\((?=[^)]*\b(?:via|[Pp]hoto|[Pp]icture)\b)[A-Z][A-Za-z.\-/ ]{0,60}\))"
+    r"\.?\s*[\-–—]?\s*"
+)
 
 
 def columns(lexicon: Lexicon) -> list[str]:
@@ -132,10 +140,11 @@ def datelines(view: BatchView) -> np.ndarray:
     Examples
     --------
     >>> from framing.lexicon.terms import load_lexicons
-    >>> s = ["MOSCOW, December 26. /TASS/.", "KYIV, July 13.", "MOSCOW, Dec 26 (Reuters) - Talks failed.", "(Reuters) -"]
-    >>> v = BatchView.build(s, np.array([4]), [(0, 4)], load_lexicons())
+    >>> s = ["MOSCOW, December 26. /TASS/.", "KYIV, July 13.", "MOSCOW, Dec 26 (Reuters) - Talks failed.",
+    ...      "(Reuters) -", "(AP Photo)", "(The Kremlin denies this)"]
+    >>> v = BatchView.build(s, np.array([6]), [(0, 6)], load_lexicons())
     >>> datelines(v).tolist()
-    [True, True, False, True]
+    [True, True, False, True, True, False]
     """
     out = np.zeros(view.n, dtype=bool)
     # Datelines are short and start with a capital or an agency tag; the

@@ -45,3 +45,20 @@ def test_news_rules():
 def test_spans_point_into_text(sky_text):
     for a, b in split_spans(sky_text):
         assert sky_text[a:b] == sky_text[a:b].strip() != ""
+
+
+def test_candidate_scan_equals_the_plain_look_behind_pattern():
+    # The shipped pattern puts the look-behind after the first mark so the
+    # engine can skip to marks; the plain form (look-behind first) is the
+    # reference. Same matches on the real corpus and on runs of marks.
+    import re
+
+    from framing.text.sentences import _CANDIDATE
+
+    plain = re.compile(r"(?<![.!?…])([.!?…]+)([\"”’'\)\]]*)(\s+)(?=\S)")
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "labels" / "real" / "texts").glob("*.txt"))[:150]]
+    texts += [". x", "a.. b", "x . . y", "!?! z", "a… b", 'x." y', "." * 5000 + " z", "...!?" * 100 + " q"]
+    for text in texts:
+        for pos in (0, 1, 3):
+            got = [(m.span(), m.groups()) for m in _CANDIDATE.finditer(text, pos)]
+            assert got == [(m.span(), m.groups()) for m in plain.finditer(text, pos)]
