@@ -1,4 +1,4 @@
-"""Evaluation helpers (issue 5): scores, intervals, baselines, share error."""
+"""Evaluation helpers (issue 5): folds, baselines, pooled runs (scores are in test_scores.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import pandas as pd
 
 from framing.training.corpus import load_corpus
 from framing.training.evaluate import (
+    fold_pairs,
     held_out_groups,
     held_out_predictions,
     lexicon_rules_baseline,
     majority_baseline,
     outlet_folds,
+    run_pooled,
 )
 
 
@@ -69,3 +71,13 @@ def test_outlet_folds_partition_the_outlets_and_balance_sizes():
     assert max(sizes) < 2 * min(sizes)
 
 
+
+
+def test_pooled_runs_equal_the_runs_made_one_by_one():
+    data = load_corpus()
+    folds = outlet_folds(data[data["origin"] == "real"], 3)
+    pairs = fold_pairs(data, folds)
+    pooled = run_pooled({"majority": (majority_baseline, pairs), "rules": (lexicon_rules_baseline, pairs[:2])}, n_jobs=2)
+    alone = held_out_groups(data, lexicon_rules_baseline, folds[:2])
+    assert pooled["rules"].equals(alone)
+    assert pooled["majority"].equals(held_out_groups(data, majority_baseline, folds))
