@@ -48,3 +48,36 @@ def test_per_outlet_scores_every_outlet_with_an_interval():
     assert out["A"]["macro_f1"] > out["B"]["macro_f1"]
     lo, hi = out["B"]["macro_f1_ci"]
     assert lo <= out["B"]["macro_f1"] <= hi
+
+
+def _plain_resampled_macro_f1(y, pred, groups, n_boot, seed):
+    # The reference: sklearn's f1_score on each resample's rows.
+    from sklearn.metrics import f1_score
+
+    from framing.schema import CONTENT_LABELS
+
+    y, pred, groups = (np.asarray(a, dtype=object) for a in (y, pred, groups))
+    uniq = np.unique(groups)
+    index = {g: np.flatnonzero(groups == g) for g in uniq}
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        pick = np.concatenate([index[g] for g in rng.choice(uniq, size=len(uniq), replace=True)])
+        values.append(f1_score(y[pick], pred[pick], labels=list(CONTENT_LABELS), average="macro", zero_division=0))
+    return np.array(values)
+
+
+def test_resampled_macro_f1_equals_f1_score_on_each_resample():
+    from framing.training.scores import resampled_macro_f1
+
+    rng = np.random.default_rng(3)
+    content = np.array(["reporting", "official_claim", "editorialising", "propaganda_echo"])
+    gold = rng.choice(content, 600, p=[0.3, 0.5, 0.15, 0.05])
+    # Predictions include boilerplate (a miss) and a label absent from gold.
+    pred = np.where(rng.random(600) < 0.6, gold, rng.choice([*content, "boilerplate"], 600))
+    groups = rng.choice([f"doc{i}" for i in range(40)], 600)
+    fast = resampled_macro_f1(gold, [pred, gold], groups, 60, 7)
+    assert np.allclose(fast[:, 0], _plain_resampled_macro_f1(gold, pred, groups, 60, 7))
+    assert np.allclose(fast[:, 1], 1.0)
+    few = np.array(["reporting"] * 6)
+    assert np.allclose(resampled_macro_f1(few, [few], list("aabbcc"), 5, 0), 0.25)
