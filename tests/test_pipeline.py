@@ -175,9 +175,11 @@ def test_short_content_sentences_are_never_furniture_without_its_form():
         'Hannity interviewed the senator on Monday. "Will you run?" Hannity pressed. The senator said no.',
         "Read also: Kremlin says talks failed",
         "Follow us on Twitter @tass_agency",
+        "His new book, Putin's War, is out now from Penguin, priced £20.",
     )
     assert not furniture["The tyrant lied again."] and not furniture["Hannity pressed."]
     assert furniture["Read also: Kremlin says talks failed"] and furniture["Follow us on Twitter @tass_agency"]
+    assert furniture["His new book, Putin's War, is out now from Penguin, priced £20."]  # a book promo
 
 
 def test_agency_datelines_standing_alone_are_furniture_and_glued_ones_content():
@@ -192,3 +194,17 @@ def test_agency_datelines_standing_alone_are_furniture_and_glued_ones_content():
     )
     assert furniture["MOSCOW, December 26. /TASS/."] and furniture["MINSK, 2 July (BelTA)"]
     assert not furniture["The Kremlin said talks would resume in January."] and not furniture[glued]
+
+
+def test_a_reader_comment_section_is_furniture_to_the_end_of_the_page():
+    # Issue 11 and D17: reader comments appended to a page are not the article.
+    furniture = _furniture(
+        "Russia and Ukraine traded accusations over the strike on Monday.",
+        "Kyiv said 12 civilians were killed.",
+        "Comments (48)",
+        "ivan_1985 2 hours ago",
+        "This is all lies from the western media!!!",
+        "Reply",
+    )
+    assert not furniture["Kyiv said 12 civilians were killed."]
+    assert furniture["Comments (48)"] and furniture["This is all lies from the western media!!!"]

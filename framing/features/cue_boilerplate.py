@@ -29,6 +29,18 @@ _AGENCY_ALONE = re.compile(
     r"\.?\s*[\-–—]?\s*"
 )
 
+# The header of a page's reader-comment section (D17: reader comments are
+# furniture): "Comments (48)", "12 comments", "Show all comments", "Leave a
+# Reply", "Join the discussion". Not a bare "Comment", which opinion pages
+# use as a section kicker above the article.
+_COMMENTS_HEADER = re.compile(
+    r"(?:\d+\s+)?(?:reader\s+)?comments(?:\s*\(\d+\))?:?"
+    r"|comment\s*\(\d+\)"
+    r"|(?:show|view|load|read|see)\s+(?:all\s+)?(?:\d+\s+)?comments"
+    r"|(?:leave|post|add|write)\s+a\s+(?:comment|reply)"
+    r"|join\s+the\s+(?:discussion|conversation)"
+)
+
 
 def columns(lexicon: Lexicon) -> list[str]:
     """The group's columns (the same for every lexicon).
@@ -59,6 +71,7 @@ def columns(lexicon: Lexicon) -> list[str]:
         "bp__list_question",
         "bp__under_promo_header",
         "bp__dateline",
+        "bp__comments",
     ]
 
 
@@ -116,6 +129,7 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
     cues["bp__question_end"] = view.question_end & (view.quoted_share < 0.5)
     cues["bp__words"] = np.log1p(view.n_words)
     cues["bp__dateline"] = datelines(view)
+    cues["bp__comments"] = comment_section(view)
     cues["bp__prev_no_terminal"] = view.prev(view.no_terminal)
     cues["bp__next_no_terminal"] = view.next(view.no_terminal)
     cues["bp__prev_promo"] = view.prev(view.promo)
@@ -156,6 +170,25 @@ def datelines(view: BatchView) -> np.ndarray:
         elif text[:2].isupper():
             out[i] = _DATELINE.fullmatch(text) is not None
     return out
+
+
+def comment_section(view: BatchView) -> np.ndarray:
+    """Sentences in a reader-comment section: its header and everything after it in the document.
+
+    Examples
+    --------
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> s = ["Comment", "Talks failed.", "Comments (2)", "ivan 2 hours ago", "All lies!", "Next story."]
+    >>> v = BatchView.build(s, np.array([5, 1]), [(0, 5), (5, 6)], load_lexicons())
+    >>> comment_section(v).tolist()
+    [False, False, True, True, True, False]
+    """
+    header = np.zeros(view.n, dtype=bool)
+    for i in np.flatnonzero(view.n_words <= 6).tolist():
+        text = view.folded[i].strip()
+        if "comment" in text or "reply" in text or "discussion" in text or "conversation" in text:
+            header[i] = _COMMENTS_HEADER.fullmatch(text) is not None
+    return view.last_where(header) >= 0
 
 
 def title_share(view: BatchView) -> np.ndarray:

@@ -8,6 +8,8 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
   ("Read more: ...", "Sign up to ...", "Most read in News") is furniture;
 - a wire dateline or agency tag standing alone ("MOSCOW, December 26.
   /TASS/.", "(AP Photo)") is furniture (LABELING; GUIDELINES D10, D16);
+- a reader-comment section (its header, "Comments (48)", "Leave a Reply",
+  and every sentence after it in the document) is furniture (D17);
 - a bulleted item that is a question is an explainer-box link (D8);
 - bulleted items under a furniture header (a promo line or a box title
   without a full stop) are links to other stories (D8);
@@ -60,6 +62,7 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         | (cues["bp__list_question"] > 0)
         | (cues["bp__under_promo_header"] > 0)
         | (cues["bp__dateline"] > 0)
+        | (cues["bp__comments"] > 0)
     )
     force_bp &= ~force_content
     return force_bp.to_numpy(), force_content.to_numpy()
