@@ -12,7 +12,7 @@ Measures, in one run and on the same corpus of real news text:
    ``run.json``) on the corpus at 1x and at ``--scale`` times its size.
 
 The corpus is real news text: the real articles of ``labels/`` (the seed
-articles and the real corpus, 429 articles from 16 outlets), whole and under
+articles and the real corpus, 633 articles from 17 outlets), whole and under
 their own outlet names, drawn at random (seeded) and repeated with new ids up
 to the requested number of sentences. It is generated once per size into
 ``bench/out/corpus-<N>-v2.jsonl``.
