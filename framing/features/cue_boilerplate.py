@@ -8,6 +8,7 @@ import numpy as np
 
 from framing.features.view import BatchView
 from framing.lexicon.terms import Lexicon, lookup
+from framing.text.sentences import AGENCY_TAG
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b(?:19|20)\d{2}\b")
 # A wire dateline standing alone (LABELING: furniture; D10 keeps one glued to
@@ -17,13 +18,13 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\b(?:19|20)\d{
 _DATELINE = re.compile(
     r"[A-Z][A-Z.'\- ]+(?:,\s*[A-Z][A-Za-z.'\- ]+)?,\s*"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s+(?:19|20)\d{2})?\.?"
-    r"\s*(?:/[A-Z][A-Za-z\-]*/\.?|\([A-Z][A-Za-z.\- ]*\))?\s*[\-–—:]?\s*"
+    rf"\s*(?:{AGENCY_TAG}\.?|\([A-Z][A-Za-z.\- ]*\))?\s*[\-–—:]?\s*"
 )
 # An agency tag or picture credit alone: "/TASS/.", "(Reuters) -", "(AP Photo)",
 # "(IPN Wroclaw via AP)". In brackets it is one word, or a credit ("via",
 # "photo", "picture"): "(The Kremlin denies this)" is prose.
 _AGENCY_ALONE = re.compile(
-    r"(?:/[A-Z][A-Za-z\-]*/"
+    rf"(?:{AGENCY_TAG}"
     r"|\([A-Z][A-Za-z.\-]*\)"
     r"|\((?=[^)]*\b(?:via|[Pp]hoto|[Pp]icture)\b)[A-Z][A-Za-z.\-/ ]{0,60}\))"
     r"\.?\s*[\-–—]?\s*"
@@ -164,7 +165,7 @@ def datelines(view: BatchView) -> np.ndarray:
     # Datelines are short and start with a capital or an agency tag; the
     # regexes run on those only.
     for i in np.flatnonzero(view.n_words <= 8).tolist():
-        text = view.sentences[i].strip()
+        text = view.stripped[i]
         if text[:1] in "/(":
             out[i] = _AGENCY_ALONE.fullmatch(text) is not None
         elif text[:2].isupper():

@@ -35,7 +35,9 @@ from importlib import resources
 # text; the same matches, tested).
 _CANDIDATE = re.compile(r"([.!?…](?<![.!?…][.!?…])[.!?…]*)([\"”’'\)\]]*)(\s+)(?=\S)")
 _LINE = re.compile(r"[^\n\r]+")
-_AGENCY_TAG = re.compile(r"/[A-Z][A-Za-z\-]*/\.?")
+AGENCY_TAG = r"/[A-Z][A-Za-z\-]*/"
+"""A wire agency's tag after a dateline ("/TASS/"), as a regular expression."""
+_AGENCY_TAG = re.compile(AGENCY_TAG + r"\.?")
 _WORD = re.compile(r"[\w.\-']+")
 _OPENERS = "\"“‘'([«"
 _NONSPACE = re.compile(r"\S+")
