@@ -27,7 +27,7 @@ COMPARED_METRICS: dict[str, tuple[str, str]] = {
 RUN_NAMES: dict[str, str] = {
     "real_looo": "leave-one-outlet-out",
     "real_by_article": "5-fold by article",
-    "authored_cv": "authored, 5-fold by article",
+    "authored_cv": "authored, 3-fold by article",
 }
 """What each evaluation run of ``metrics.json`` is."""
 

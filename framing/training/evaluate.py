@@ -185,7 +185,7 @@ def held_out_groups(
     >>> held_out_groups(data, majority_baseline, folds)["pred"].nunique()
     1
     """
-    return _run_folds(predictor, fold_pairs(data, folds, by, train_filter), n_jobs)
+    return run_pooled({"run": (predictor, fold_pairs(data, folds, by, train_filter))}, n_jobs)["run"]
 
 
 def fold_pairs(
@@ -226,11 +226,6 @@ def article_folds(real: pd.DataFrame, k: int, seed: int = 0) -> list[list[str]]:
     return [ids[i::k].tolist() for i in range(k)]
 
 
-def _run_folds(predictor: Predictor, folds: list[tuple[pd.DataFrame, pd.DataFrame]], n_jobs: int) -> pd.DataFrame:
-    """Fit and predict each (train, test) fold, in parallel processes when n_jobs > 1."""
-    return run_pooled({"run": (predictor, folds)}, n_jobs)["run"]
-
-
 def run_pooled(
     runs: dict[str, tuple[Predictor, list[tuple[pd.DataFrame, pd.DataFrame]]]], n_jobs: int = 1
 ) -> dict[str, pd.DataFrame]:
@@ -261,19 +256,14 @@ def run_pooled(
     return {name: pd.concat(frames).sort_index() for name, frames in parts.items()}
 
 
-def authored_cv(data: pd.DataFrame, predictor: Predictor, folds: int = 5, n_jobs: int = 1) -> pd.DataFrame:
-    """Grouped k-fold over authored articles (reported apart from real text).
+def authored_pairs(data: pd.DataFrame, folds: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """The ``(train, test)`` frames of a grouped k-fold over the authored articles (reported apart from real text).
 
     Examples
     --------
-    >>> authored_cv(load_corpus(), majority_baseline, folds=2)["pred"].nunique()
-    1
+    >>> [len(test) > 0 for _, test in authored_pairs(load_corpus(), 2)]
+    [True, True]
     """
-    return _run_folds(predictor, authored_pairs(data, folds), n_jobs)
-
-
-def authored_pairs(data: pd.DataFrame, folds: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """The ``(train, test)`` frames of a grouped k-fold over the authored articles."""
     authored = data[data["origin"] == "authored"]
     splits = GroupKFold(n_splits=folds).split(authored, groups=authored["doc_id"])
     return [(authored.iloc[a], authored.iloc[b]) for a, b in splits]
