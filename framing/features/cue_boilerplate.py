@@ -43,6 +43,10 @@ _COMMENTS_HEADER = re.compile(
 )
 
 
+# A byline standing alone (D10: furniture), which can sit where a headline does.
+_BYLINE = re.compile(r"(?:(?:[Ww]ritten|[Rr]eported|[Pp]osted|[Cc]ompiled)\s+)?[Bb]y\s+[A-Z]")
+
+
 def columns(lexicon: Lexicon) -> list[str]:
     """The group's columns (the same for every lexicon).
 
@@ -73,6 +77,7 @@ def columns(lexicon: Lexicon) -> list[str]:
         "bp__under_promo_header",
         "bp__dateline",
         "bp__comments",
+        "bp__headline",
     ]
 
 
@@ -84,6 +89,7 @@ NOT_FORMS = (
     "bp__next_no_terminal",
     "bp__from_end",
     "bp__words",
+    "bp__headline",
 )
 """Columns that describe many content sentences too: length, the share of
 capitals, a question mark, the neighbours' endings, the place on the page."""
@@ -131,6 +137,7 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
     cues["bp__words"] = np.log1p(view.n_words)
     cues["bp__dateline"] = datelines(view)
     cues["bp__comments"] = comment_section(view)
+    cues["bp__headline"] = headline_place(view)
     cues["bp__prev_no_terminal"] = view.prev(view.no_terminal)
     cues["bp__next_no_terminal"] = view.next(view.no_terminal)
     cues["bp__prev_promo"] = view.prev(view.promo)
@@ -170,6 +177,27 @@ def datelines(view: BatchView) -> np.ndarray:
             out[i] = _AGENCY_ALONE.fullmatch(text) is not None
         elif text[:2].isupper():
             out[i] = _DATELINE.fullmatch(text) is not None
+    return out
+
+
+def headline_place(view: BatchView) -> np.ndarray:
+    """Sentences standing where a headline or standfirst stands: one of a document's first two lines, four words or more, not a byline.
+
+    The rules keep such a line as content when it has no form of furniture
+    besides a missing full stop (LABELING: headlines and standfirsts are
+    content; GUIDELINES D9). Place keeps a sentence, never drops one.
+
+    Examples
+    --------
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> s = ["Ukraine summons Vatican envoy", "By Anna Smith and Ivan Petrov", "Kyiv said talks failed.", "Most read"]
+    >>> v = BatchView.build(s, np.array([2, 2]), [(0, 2), (2, 4)], load_lexicons())
+    >>> headline_place(v).tolist()
+    [True, False, True, False]
+    """
+    out = (view.local <= 1) & (view.n_words >= 4)
+    for i in np.flatnonzero(out).tolist():
+        out[i] = _BYLINE.match(view.stripped[i]) is None
     return out
 
 

@@ -19,7 +19,11 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
   no full stop, a bullet, a promo term, a pipe, a time stamp, a URL or
   handle, a trailing colon, a promo neighbour) is content whatever the
   detector says: shortness, capitals, n-grams and the place on the page are
-  not enough to drop a sentence ("The tyrant lied again.", "Hannity pressed.").
+  not enough to drop a sentence ("The tyrant lied again.", "Hannity pressed.");
+- one of a document's first two lines, four words or more and not a byline,
+  whose only form of furniture is a missing full stop, is a headline or
+  standfirst: content (LABELING; D9). "Ukraine summons Vatican envoy" keeps
+  its label; "Most read", "By Anna Smith" and "Sign up to ..." do not.
 """
 
 from __future__ import annotations
@@ -55,8 +59,10 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     >>> [a.tolist() for a in rule_overrides(enc.cues)]
     [[False, False, True, True], [True, True, False, False]]
     """
-    no_form = ~(cues[list(FURNITURE_FORMS)] > 0).any(axis=1)
-    force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form
+    forms = cues[list(FURNITURE_FORMS)] > 0
+    no_form = ~forms.any(axis=1)
+    headline = (cues["bp__headline"] > 0) & ~forms.drop(columns="bp__no_terminal").any(axis=1)
+    force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form | headline
     force_bp = (
         (cues["bp__promo_at_start"] > 0)
         | (cues["bp__list_question"] > 0)

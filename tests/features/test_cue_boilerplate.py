@@ -1,10 +1,15 @@
-"""Cue group ``boilerplate``: the dateline and comment-section forms (issue 11)."""
+"""Cue group ``boilerplate``: the dateline, comment-section and headline-place forms (issue 11)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from framing.features.cue_boilerplate import comment_section, datelines, furniture_forms
+from framing.features.cue_boilerplate import (
+    comment_section,
+    datelines,
+    furniture_forms,
+    headline_place,
+)
 from framing.features.view import BatchView
 from framing.lexicon.terms import load_lexicons
 from framing.training.corpus import load_corpus
@@ -72,3 +77,49 @@ def test_comment_section_fires_only_on_gold_furniture_in_the_corpus():
     order = np.concatenate([g.index.to_numpy() for _, g in corpus.groupby("doc_id", sort=False)])
     assert fired.sum() >= 2
     assert set(corpus.loc[order[fired], "label"]) == {"boilerplate"}
+
+
+def _headlines(docs: list[list[str]]) -> list[bool]:
+    sizes = np.array([len(d) for d in docs])
+    ends = np.cumsum(sizes)
+    bounds = list(zip((ends - sizes).tolist(), ends.tolist(), strict=True))
+    view = BatchView.build([s for d in docs for s in d], sizes, bounds, load_lexicons())
+    return headline_place(view).tolist()
+
+
+def test_headline_place_is_the_first_two_lines_of_four_words_or_more_and_not_a_byline():
+    rt = ["Ukraine summons Vatican envoy", "Kyiv has summoned the envoy over remarks by the Pope.", "He left."]
+    top = ["Most read", "By Anna Smith and Ivan Petrov", "Talks failed."]
+    assert _headlines([rt, top]) == [True, True, False, False, False, False]
+    # Place is not a furniture form: it can keep a line, never drop one.
+    assert "bp__headline" not in furniture_forms()
+
+
+def test_headline_rule_keeps_headlines_and_still_drops_furniture_at_the_top():
+    from framing.features.encoder import encode
+    from framing.model.boilerplate import rule_overrides
+
+    article = ["Zelensky Seeks To Cancel Russia At UN", "The UN General Assembly met on Tuesday."]
+    promo = ["Sign up to our newsletter for the latest news", "Talks failed."]
+    stamp = ["Russia and Ukraine trade strikes 06:35 GMT", "Talks failed."]
+    force_bp, force_content = rule_overrides(encode([article, promo, stamp], load_lexicons()).cues)
+    # The headline is kept; the promo and the time-stamped line at the top are not.
+    assert force_content[[0, 2, 4]].tolist() == [True, False, False]
+    assert force_bp[[0, 2]].tolist() == [False, True]
+
+
+def test_headline_rule_never_keeps_gold_furniture_of_the_corpus():
+    from framing.features.encoder import encode
+    from framing.model.boilerplate import rule_overrides
+
+    real = load_corpus(include_authored=False)
+    groups = [g.sort_values("sent_idx") for _, g in real.groupby("doc_id", sort=False)]
+    cues = encode([g["text"].tolist() for g in groups], load_lexicons()).cues
+    labels = np.concatenate([g["label"].to_numpy() for g in groups])
+    headline = (cues["bp__headline"] > 0).to_numpy()
+    only_unstopped = (cues["bp__no_terminal"] > 0).to_numpy() & (cues[list(furniture_forms())] > 0).sum(axis=1).eq(1).to_numpy()
+    _, force_content = rule_overrides(cues)
+    kept = headline & only_unstopped
+    assert kept.sum() >= 400 and force_content[kept].all()
+    # The lines only this rule keeps: none of the real corpus's is gold furniture.
+    assert (labels[kept] == "boilerplate").sum() <= 1
