@@ -123,3 +123,20 @@ def test_headline_rule_never_keeps_gold_furniture_of_the_corpus():
     assert kept.sum() >= 400 and force_content[kept].all()
     # The lines only this rule keeps: none of the real corpus's is gold furniture.
     assert (labels[kept] == "boilerplate").sum() <= 1
+
+
+def test_headline_rule_does_not_keep_page_furniture_at_the_top():
+    from framing.features.encoder import encode
+    from framing.model.boilerplate import rule_overrides
+
+    tops = [
+        "Skip to main content",
+        "You are here: Home News World",
+        "Accessibility links skip to content",
+        "Last updated on 12 March 2023",
+        "The Clarion Standard · 3 min read",
+        "Listen to this article now",
+        "Follow us on Telegram channel",
+    ]
+    force_bp, force_content = rule_overrides(encode([[t, "Kyiv said talks failed."] for t in tops], load_lexicons()).cues)
+    assert not force_content[::2].any()
