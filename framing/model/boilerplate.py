@@ -5,7 +5,10 @@ decides most lines. A few patterns are certain enough to override it, and
 each follows a decision in LABELING.md or labels/GUIDELINES.md:
 
 - a line that *starts* with a promo phrase from the boilerplate lexicon
-  ("Read more: ...", "Sign up to ...", "Most read in News") is furniture;
+  ("Read more: ...", "Sign up to ...", "Most read in News") is furniture,
+  unless it runs on past :data:`GLUED_PROSE_WORDS` words and ends like a
+  sentence: then the scrape glued a promo to prose, which is labeled on the
+  prose (D26), and the learned detector decides;
 - a wire dateline or agency tag standing alone ("MOSCOW, December 26.
   /TASS/.", "(AP Photo)") is furniture (LABELING; GUIDELINES D10, D16);
 - a reader-comment section (its header, "Comments (48)", "Leave a Reply",
@@ -23,7 +26,10 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
 - one of a document's first two lines, four words or more and not a byline,
   whose only form of furniture is a missing full stop, is a headline or
   standfirst: content (LABELING; D9). "Ukraine summons Vatican envoy" keeps
-  its label; "Most read", "By Anna Smith" and "Sign up to ..." do not.
+  its label; "Most read", "By Anna Smith" and "Sign up to ..." do not;
+- a line that ends in a colon and has a verb of saying, and no other form of
+  furniture, is a lead-in to a quote: content ("Reuters continues:", "The
+  New York Times confirmed that observation, reporting:").
 """
 
 from __future__ import annotations
@@ -32,6 +38,10 @@ import numpy as np
 import pandas as pd
 
 from framing.features.cue_boilerplate import furniture_forms
+
+GLUED_PROSE_WORDS = 20
+"""A line that starts with a promo phrase but runs on for more words than this
+and ends like a sentence is prose glued to the promo (D26), left to the detector."""
 
 FURNITURE_FORMS = furniture_forms()
 """Boilerplate cues that describe the form of a furniture line (see
@@ -62,9 +72,21 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     forms = cues[list(FURNITURE_FORMS)] > 0
     no_form = ~forms.any(axis=1)
     headline = (cues["bp__headline"] > 0) & ~forms.drop(columns="bp__no_terminal").any(axis=1)
-    force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form | headline
+    # "The New York Times confirmed that observation, reporting:" introduces a
+    # quote; furniture that ends in a colon ("Read more:", "by Eric Zuesse, The
+    # Duran:", "Key moments from the day:") has no verb of saying.
+    lead_in = (
+        (cues["bp__colon_end"] > 0)
+        & (cues["attr__speech_verb"] > 0)
+        & ~forms.drop(columns=["bp__no_terminal", "bp__colon_end"]).any(axis=1)
+    )
+    force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form | headline | lead_in
+    # A promo glued to a whole sentence of prose by the scrape ("Sign up to our
+    # World News Bulletin here The shelling was carried out ...") is labeled on
+    # its prose (D26): the promo start decides only short or unstopped lines.
+    glued = (cues["bp__no_terminal"] == 0) & (cues["bp__words"] > np.log1p(GLUED_PROSE_WORDS))
     force_bp = (
-        (cues["bp__promo_at_start"] > 0)
+        ((cues["bp__promo_at_start"] > 0) & ~glued)
         | (cues["bp__list_question"] > 0)
         | (cues["bp__under_promo_header"] > 0)
         | (cues["bp__dateline"] > 0)
