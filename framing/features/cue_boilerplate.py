@@ -78,6 +78,7 @@ def columns(lexicon: Lexicon) -> list[str]:
         "bp__dateline",
         "bp__comments",
         "bp__headline",
+        "bp__no_words",
     ]
 
 
@@ -138,6 +139,8 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
     cues["bp__dateline"] = datelines(view)
     cues["bp__comments"] = comment_section(view)
     cues["bp__headline"] = headline_place(view)
+    # "...", "___.", "* * *": a line with no word at all is a separator, not prose.
+    cues["bp__no_words"] = view.words == 0
     cues["bp__prev_no_terminal"] = view.prev(view.no_terminal)
     cues["bp__next_no_terminal"] = view.next(view.no_terminal)
     cues["bp__prev_promo"] = view.prev(view.promo)

@@ -13,6 +13,7 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
   /TASS/.", "(AP Photo)") is furniture (LABELING; GUIDELINES D10, D16);
 - a reader-comment section (its header, "Comments (48)", "Leave a Reply",
   and every sentence after it in the document) is furniture (D17);
+- a line with no word at all ("...", "___.", "* * *") is a separator;
 - a bulleted item that is a question is an explainer-box link (D8);
 - bulleted items under a furniture header (a promo line or a box title
   without a full stop) are links to other stories (D8);
@@ -80,7 +81,10 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         & (cues["attr__speech_verb"] > 0)
         & ~forms.drop(columns=["bp__no_terminal", "bp__colon_end"]).any(axis=1)
     )
-    force_content = ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form | headline | lead_in
+    no_words = cues["bp__no_words"] > 0
+    force_content = (
+        ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form | headline | lead_in
+    ) & ~no_words
     # A promo glued to a whole sentence of prose by the scrape ("Sign up to our
     # World News Bulletin here The shelling was carried out ...") is labeled on
     # its prose (D26): the promo start decides only short or unstopped lines.
@@ -91,6 +95,7 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         | (cues["bp__under_promo_header"] > 0)
         | (cues["bp__dateline"] > 0)
         | (cues["bp__comments"] > 0)
+        | no_words
     )
     force_bp &= ~force_content
     return force_bp.to_numpy(), force_content.to_numpy()

@@ -48,3 +48,24 @@ def test_the_lead_in_rule_keeps_no_gold_furniture_of_the_corpus():
     kept = lead_in & force_content
     assert kept.sum() >= 15
     assert (labels[kept] == "boilerplate").sum() == 0
+
+
+def test_a_line_with_no_word_is_a_separator_even_inside_a_quote():
+    doc = ['He said: "We will win.', "…", '…"', "___.", "* * *", "2022."]
+    force_bp, force_content = _rules([doc])
+    # A bare year is a fragment of prose (D26), not a separator: the detector decides.
+    assert force_bp.tolist() == [False, True, True, True, True, False]
+    assert not force_content[1:5].any()
+
+
+def test_web_furniture_terms_fire_only_on_gold_furniture_in_the_corpus():
+    from framing.lexicon.terms import fold
+
+    terms = ["not responsible for the content of external sites", "thank you for sharing your thoughts",
+             "we pay for your stories", "also read", "don't miss:", "tweet-id", "watch the interview",
+             "skip to main content", "min read", "last updated"]
+    lexicon = load_lexicons()
+    corpus = load_corpus()
+    fired = np.array([any(m[2] in terms for m in lexicon.match(fold(t))) for t in corpus["text"]])
+    assert fired.sum() >= 25
+    assert set(corpus.loc[fired, "label"]) == {"boilerplate"}
