@@ -43,8 +43,27 @@ _COMMENTS_HEADER = re.compile(
 )
 
 
-# A byline standing alone (D10: furniture), which can sit where a headline does.
-_BYLINE = re.compile(r"(?:(?:[Ww]ritten|[Rr]eported|[Pp]osted|[Cc]ompiled)\s+)?[Bb]y\s+[A-Z]")
+# Lines that can sit where a headline does but are furniture (D10, D16): a
+# byline or credit ("By Anna Smith", "BY YURAS KARMANAU", "Analysis by ...",
+# "Photo: Reuters"), a timestamp ("Published 2 hours ago"), a breadcrumb or
+# credit with separators ("Home > News > World", "Photo by X / AFP").
+_NOT_HEADLINE = re.compile(
+    r"(?:(?:written|reported|posted|compiled|analysis|opinion|commentary|story|text|words|photos?|pictures?"
+    r"|images?|video|interview)\s+)?by\s"
+    r"|(?:photos?|pictures?|images?|video|source|credit)s?\s*:"
+    r"|(?:first\s+|last\s+)?(?:published|updated|posted|modified)\b"
+    r"|.*(?:\s[>»/·]\s|\s[>»]|[>»]\s)",
+    re.IGNORECASE,
+)
+# A lead-in to a quote ends in a colon and has a verb of saying; a bare label
+# ("Published:", "Reported by:") or a line addressed to the reader ("Tell us
+# what you think:") is furniture.
+_NOT_LEAD_IN = re.compile(
+    r"(?:(?:first|last)\s+)?(?:published|updated|posted|filed|reported|written|compiled)\b[^:]{0,20}:\s*$"
+    r"|.*\bby:\s*$"
+    r"|.*\b(?:you|your|us|our|readers)\b",
+    re.IGNORECASE,
+)
 
 
 def columns(lexicon: Lexicon) -> list[str]:
@@ -79,6 +98,7 @@ def columns(lexicon: Lexicon) -> list[str]:
         "bp__comments",
         "bp__headline",
         "bp__no_words",
+        "bp__lead_in",
     ]
 
 
@@ -91,6 +111,7 @@ NOT_FORMS = (
     "bp__from_end",
     "bp__words",
     "bp__headline",
+    "bp__lead_in",
 )
 """Columns that describe many content sentences too: length, the share of
 capitals, a question mark, the neighbours' endings, the place on the page."""
@@ -139,8 +160,14 @@ def compute(view: BatchView) -> dict[str, np.ndarray]:
     cues["bp__dateline"] = datelines(view)
     cues["bp__comments"] = comment_section(view)
     cues["bp__headline"] = headline_place(view)
-    # "...", "___.", "* * *": a line with no word at all is a separator, not prose.
-    cues["bp__no_words"] = view.words == 0
+    # "...", "___.", "* * *": a line with no letter or digit in any script is a
+    # separator, not prose. (The model's tokens are ASCII: a Cyrillic quote has
+    # none, so they cannot decide this.)
+    no_words = view.words == 0
+    for i in np.flatnonzero(no_words).tolist():
+        no_words[i] = not any(ch.isalnum() for ch in view.stripped[i])
+    cues["bp__no_words"] = no_words
+    cues["bp__lead_in"] = lead_ins(view)
     cues["bp__prev_no_terminal"] = view.prev(view.no_terminal)
     cues["bp__next_no_terminal"] = view.next(view.no_terminal)
     cues["bp__prev_promo"] = view.prev(view.promo)
@@ -184,7 +211,7 @@ def datelines(view: BatchView) -> np.ndarray:
 
 
 def headline_place(view: BatchView) -> np.ndarray:
-    """Sentences standing where a headline or standfirst stands: one of a document's first two lines, four words or more, not a byline.
+    """Sentences standing where a headline or standfirst stands: one of a document's first two lines, four words or more, not a byline, credit or timestamp.
 
     The rules keep such a line as content when it has no form of furniture
     besides a missing full stop (LABELING: headlines and standfirsts are
@@ -193,14 +220,33 @@ def headline_place(view: BatchView) -> np.ndarray:
     Examples
     --------
     >>> from framing.lexicon.terms import load_lexicons
-    >>> s = ["Ukraine summons Vatican envoy", "By Anna Smith and Ivan Petrov", "Kyiv said talks failed.", "Most read"]
-    >>> v = BatchView.build(s, np.array([2, 2]), [(0, 2), (2, 4)], load_lexicons())
+    >>> s = ["Ukraine summons Vatican envoy", "BY YURAS KARMANAU AND JIM HEINTZ", "Kyiv said talks failed.", "Most read",
+    ...      "Home > News > World > Europe", "Published 2 hours ago"]
+    >>> v = BatchView.build(s, np.array([2, 2, 2]), [(0, 2), (2, 4), (4, 6)], load_lexicons())
     >>> headline_place(v).tolist()
-    [True, False, True, False]
+    [True, False, True, False, False, False]
     """
     out = (view.local <= 1) & (view.n_words >= 4)
     for i in np.flatnonzero(out).tolist():
-        out[i] = _BYLINE.match(view.stripped[i]) is None
+        out[i] = _NOT_HEADLINE.match(view.stripped[i]) is None
+    return out
+
+
+def lead_ins(view: BatchView) -> np.ndarray:
+    """Lines that introduce a quote: a colon at the end and a verb of saying, not a label or a reader prompt.
+
+    Examples
+    --------
+    >>> from framing.lexicon.terms import load_lexicons
+    >>> s = ["Asia Times wrote:", "In a speech last July, he said:", "Published:", "Tell us what you think:",
+    ...      "Zelensky says Russia will pay for..."]
+    >>> v = BatchView.build(s, np.array([5]), [(0, 5)], load_lexicons())
+    >>> lead_ins(v).tolist()
+    [True, True, False, False, False]
+    """
+    out = (view.speech > 0) & np.array([t.endswith(":") for t in view.stripped])
+    for i in np.flatnonzero(out).tolist():
+        out[i] = _NOT_LEAD_IN.match(view.stripped[i]) is None
     return out
 
 

@@ -5,10 +5,7 @@ decides most lines. A few patterns are certain enough to override it, and
 each follows a decision in LABELING.md or labels/GUIDELINES.md:
 
 - a line that *starts* with a promo phrase from the boilerplate lexicon
-  ("Read more: ...", "Sign up to ...", "Most read in News") is furniture,
-  unless it runs on past :data:`GLUED_PROSE_WORDS` words and ends like a
-  sentence: then the scrape glued a promo to prose, which is labeled on the
-  prose (D26), and the learned detector decides;
+  ("Read more: ...", "Sign up to ...", "Most read in News") is furniture;
 - a wire dateline or agency tag standing alone ("MOSCOW, December 26.
   /TASS/.", "(AP Photo)") is furniture (LABELING; GUIDELINES D10, D16);
 - a reader-comment section (its header, "Comments (48)", "Leave a Reply",
@@ -28,9 +25,10 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
   whose only form of furniture is a missing full stop, is a headline or
   standfirst: content (LABELING; D9). "Ukraine summons Vatican envoy" keeps
   its label; "Most read", "By Anna Smith" and "Sign up to ..." do not;
-- a line that ends in a colon and has a verb of saying, and no other form of
-  furniture, is a lead-in to a quote: content ("Reuters continues:", "The
-  New York Times confirmed that observation, reporting:").
+- a lead-in to a quote (a line that ends in a colon and has a verb of saying;
+  not a bare "Published:" or "Reported by:", nor addressed to the reader) with
+  no other form of furniture is content ("Asia Times wrote:", "The New York
+  Times confirmed that observation, reporting:").
 """
 
 from __future__ import annotations
@@ -39,10 +37,6 @@ import numpy as np
 import pandas as pd
 
 from framing.features.cue_boilerplate import furniture_forms
-
-GLUED_PROSE_WORDS = 20
-"""A line that starts with a promo phrase but runs on for more words than this
-and ends like a sentence is prose glued to the promo (D26), left to the detector."""
 
 FURNITURE_FORMS = furniture_forms()
 """Boilerplate cues that describe the form of a furniture line (see
@@ -75,22 +69,15 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     headline = (cues["bp__headline"] > 0) & ~forms.drop(columns="bp__no_terminal").any(axis=1)
     # "The New York Times confirmed that observation, reporting:" introduces a
     # quote; furniture that ends in a colon ("Read more:", "by Eric Zuesse, The
-    # Duran:", "Key moments from the day:") has no verb of saying.
-    lead_in = (
-        (cues["bp__colon_end"] > 0)
-        & (cues["attr__speech_verb"] > 0)
-        & ~forms.drop(columns=["bp__no_terminal", "bp__colon_end"]).any(axis=1)
-    )
+    # Duran:", "Published:", "Tell us what you think:") is not a lead-in
+    # (framing.features.cue_boilerplate.lead_ins).
+    lead_in = (cues["bp__lead_in"] > 0) & ~forms.drop(columns=["bp__no_terminal", "bp__colon_end"]).any(axis=1)
     no_words = cues["bp__no_words"] > 0
     force_content = (
         ((cues["ctx__starts_in_quote"] > 0) & (cues["bp__no_terminal"] == 0)) | no_form | headline | lead_in
     ) & ~no_words
-    # A promo glued to a whole sentence of prose by the scrape ("Sign up to our
-    # World News Bulletin here The shelling was carried out ...") is labeled on
-    # its prose (D26): the promo start decides only short or unstopped lines.
-    glued = (cues["bp__no_terminal"] == 0) & (cues["bp__words"] > np.log1p(GLUED_PROSE_WORDS))
     force_bp = (
-        ((cues["bp__promo_at_start"] > 0) & ~glued)
+        (cues["bp__promo_at_start"] > 0)
         | (cues["bp__list_question"] > 0)
         | (cues["bp__under_promo_header"] > 0)
         | (cues["bp__dateline"] > 0)

@@ -91,6 +91,17 @@ def test_headline_place_is_the_first_two_lines_of_four_words_or_more_and_not_a_b
     rt = ["Ukraine summons Vatican envoy", "Kyiv has summoned the envoy over remarks by the Pope.", "He left."]
     top = ["Most read", "By Anna Smith and Ivan Petrov", "Talks failed."]
     assert _headlines([rt, top]) == [True, True, False, False, False, False]
+    # Bylines, credits, timestamps and breadcrumbs can stand there too, with no lexicon term.
+    furniture = [
+        "BY YURAS KARMANAU AND JIM HEINTZ",
+        "Analysis by Anna Smith, CNN",
+        "Photo by Sergei Supinsky / AFP",
+        "Image: Reuters / Gleb Garanich",
+        "Published 2 hours ago today",
+        "Updated on Mar 3 at noon",
+        "Home > News > World > Europe",
+    ]
+    assert not any(_headlines([[f, "Talks failed."] for f in furniture]))
     # Place is not a furniture form: it can keep a line, never drop one.
     assert "bp__headline" not in furniture_forms()
 
@@ -108,7 +119,7 @@ def test_headline_rule_keeps_headlines_and_still_drops_furniture_at_the_top():
     assert force_bp[[0, 2]].tolist() == [False, True]
 
 
-def test_headline_rule_never_keeps_gold_furniture_of_the_corpus():
+def test_headline_rule_keeps_almost_no_gold_furniture_of_the_corpus():
     from framing.features.encoder import encode
     from framing.model.boilerplate import rule_overrides
 
@@ -121,7 +132,8 @@ def test_headline_rule_never_keeps_gold_furniture_of_the_corpus():
     _, force_content = rule_overrides(cues)
     kept = headline & only_unstopped
     assert kept.sum() >= 400 and force_content[kept].all()
-    # The lines only this rule keeps: none of the real corpus's is gold furniture.
+    # The lines only this rule keeps: at most one of the real corpus's is gold
+    # furniture (a line that runs a headline into a time stamp, "...top court06:35").
     assert (labels[kept] == "boilerplate").sum() <= 1
 
 
@@ -137,6 +149,9 @@ def test_headline_rule_does_not_keep_page_furniture_at_the_top():
         "The Clarion Standard · 3 min read",
         "Listen to this article now",
         "Follow us on Telegram channel",
+        "Show key events only please",
+        "Please turn on JavaScript to use this feature",
+        "Add Ukrinform to your Google News feed",
     ]
     force_bp, force_content = rule_overrides(encode([[t, "Kyiv said talks failed."] for t in tops], load_lexicons()).cues)
     assert not force_content[::2].any()
