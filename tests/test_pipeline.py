@@ -182,6 +182,21 @@ def test_short_content_sentences_are_never_furniture_without_its_form():
     assert furniture["His new book, Putin's War, is out now from Penguin, priced £20."]  # a book promo
 
 
+def test_the_bundled_model_keeps_headlines_and_drops_top_of_page_furniture():
+    # Headlines and standfirsts are content (LABELING; D9); navigation above
+    # them is not. The bundled model must carry the lexicon the rules expect.
+    furniture = _furniture(
+        "Skip to main content",
+        "You are here: Home News World",
+        "Ukraine summons Vatican envoy over Pope remarks",
+        "Kyiv has summoned the Vatican's envoy after the Pope's comments on Russia.",
+        "The envoy met officials on Monday.",
+        "...",
+    )
+    assert furniture["Skip to main content"] and furniture["You are here: Home News World"] and furniture["..."]
+    assert not furniture["Ukraine summons Vatican envoy over Pope remarks"]
+
+
 def test_agency_datelines_standing_alone_are_furniture_and_glued_ones_content():
     # Issue 11: "CITY, Month day. /AGENCY/." standing alone is furniture
     # (LABELING, D10); a dateline glued to prose keeps the sentence content.

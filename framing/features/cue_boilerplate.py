@@ -211,7 +211,7 @@ def datelines(view: BatchView) -> np.ndarray:
 
 
 def headline_place(view: BatchView) -> np.ndarray:
-    """Sentences standing where a headline or standfirst stands: one of a document's first two lines, four words or more, not a byline, credit or timestamp.
+    """Sentences standing where a headline or standfirst stands: the first two lines below any navigation, four words or more, not a byline, credit or timestamp.
 
     The rules keep such a line as content when it has no form of furniture
     besides a missing full stop (LABELING: headlines and standfirsts are
@@ -221,12 +221,24 @@ def headline_place(view: BatchView) -> np.ndarray:
     --------
     >>> from framing.lexicon.terms import load_lexicons
     >>> s = ["Ukraine summons Vatican envoy", "BY YURAS KARMANAU AND JIM HEINTZ", "Kyiv said talks failed.", "Most read",
-    ...      "Home > News > World > Europe", "Published 2 hours ago"]
-    >>> v = BatchView.build(s, np.array([2, 2, 2]), [(0, 2), (2, 4), (4, 6)], load_lexicons())
+    ...      "Home > News > World > Europe", "Published 2 hours ago", "Skip to main content", "Kyiv summons Vatican envoy"]
+    >>> v = BatchView.build(s, np.array([2, 2, 2, 2]), [(0, 2), (2, 4), (4, 6), (6, 8)], load_lexicons())
     >>> headline_place(v).tolist()
-    [True, False, True, False, False, False]
+    [True, False, True, False, False, False, False, True]
     """
-    out = (view.local <= 1) & (view.n_words >= 4)
+    # Lines are counted from the first one that is not plainly furniture (one
+    # that starts with a promo phrase, or has no word at all), so navigation
+    # above a headline does not push it out of place.
+    n = view.n
+    rows = np.arange(n)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    top = view.promo_at_start | (view.words == 0)
+    starts = np.flatnonzero(np.r_[True, view.doc_start[1:] != view.doc_start[:-1]])
+    first = np.minimum.reduceat(np.where(top, n, rows), starts)
+    doc = np.cumsum(np.r_[True, view.doc_start[1:] != view.doc_start[:-1]]) - 1
+    rel = rows - first[doc]
+    out = (rel >= 0) & (rel <= 1) & (view.n_words >= 4)
     for i in np.flatnonzero(out).tolist():
         out[i] = _NOT_HEADLINE.match(view.stripped[i]) is None
     return out

@@ -21,8 +21,9 @@ each follows a decision in LABELING.md or labels/GUIDELINES.md:
   handle, a trailing colon, a promo neighbour) is content whatever the
   detector says: shortness, capitals, n-grams and the place on the page are
   not enough to drop a sentence ("The tyrant lied again.", "Hannity pressed.");
-- one of a document's first two lines, four words or more and not a byline,
-  whose only form of furniture is a missing full stop, is a headline or
+- one of a document's first two lines below any navigation, four words or
+  more and not a byline, whose only form of furniture is a missing full stop
+  (a promo line above it does not count), is a headline or
   standfirst: content (LABELING; D9). "Ukraine summons Vatican envoy" keeps
   its label; "Most read", "By Anna Smith" and "Sign up to ..." do not;
 - a lead-in to a quote (a line that ends in a colon and has a verb of saying;
@@ -66,7 +67,9 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """
     forms = cues[list(FURNITURE_FORMS)] > 0
     no_form = ~forms.any(axis=1)
-    headline = (cues["bp__headline"] > 0) & ~forms.drop(columns="bp__no_terminal").any(axis=1)
+    # Navigation above a headline is not a reason to drop it: the line above
+    # may be a promo ("Skip to main content"), the headline's own form may not.
+    headline = (cues["bp__headline"] > 0) & ~forms.drop(columns=["bp__no_terminal", "bp__prev_promo"]).any(axis=1)
     # "The New York Times confirmed that observation, reporting:" introduces a
     # quote; furniture that ends in a colon ("Read more:", "by Eric Zuesse, The
     # Duran:", "Published:", "Tell us what you think:") is not a lead-in
