@@ -234,10 +234,9 @@ def headline_place(view: BatchView) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=bool)
     top = view.promo_at_start | (view.words == 0)
-    starts = np.flatnonzero(np.r_[True, view.doc_start[1:] != view.doc_start[:-1]])
-    first = np.minimum.reduceat(np.where(top, n, rows), starts)
-    doc = np.cumsum(np.r_[True, view.doc_start[1:] != view.doc_start[:-1]]) - 1
-    rel = rows - first[doc]
+    opens = view.local == 0
+    first = np.minimum.reduceat(np.where(top, n, rows), np.flatnonzero(opens))
+    rel = rows - first[np.cumsum(opens) - 1]
     out = (rel >= 0) & (rel <= 1) & (view.n_words >= 4)
     for i in np.flatnonzero(out).tolist():
         out[i] = _NOT_HEADLINE.match(view.stripped[i]) is None

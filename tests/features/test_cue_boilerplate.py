@@ -54,12 +54,15 @@ def test_the_dateline_is_a_furniture_form_and_fires_only_on_gold_furniture():
     assert set(corpus.loc[fired, "label"]) == {"boilerplate"}
 
 
-def _comments(docs: list[list[str]]) -> list[bool]:
+def _view(docs: list[list[str]]) -> BatchView:
     sizes = np.array([len(d) for d in docs])
     ends = np.cumsum(sizes)
     bounds = list(zip((ends - sizes).tolist(), ends.tolist(), strict=True))
-    view = BatchView.build([s for d in docs for s in d], sizes, bounds, load_lexicons())
-    return comment_section(view).tolist()
+    return BatchView.build([s for d in docs for s in d], sizes, bounds, load_lexicons())
+
+
+def _comments(docs: list[list[str]]) -> list[bool]:
+    return comment_section(_view(docs)).tolist()
 
 
 def test_comment_section_runs_from_its_header_to_the_end_of_its_document():
@@ -80,11 +83,7 @@ def test_comment_section_fires_only_on_gold_furniture_in_the_corpus():
 
 
 def _headlines(docs: list[list[str]]) -> list[bool]:
-    sizes = np.array([len(d) for d in docs])
-    ends = np.cumsum(sizes)
-    bounds = list(zip((ends - sizes).tolist(), ends.tolist(), strict=True))
-    view = BatchView.build([s for d in docs for s in d], sizes, bounds, load_lexicons())
-    return headline_place(view).tolist()
+    return headline_place(_view(docs)).tolist()
 
 
 def test_headline_place_is_the_first_two_lines_of_four_words_or_more_and_not_a_byline():
