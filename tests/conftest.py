@@ -1,4 +1,4 @@
-"""Shared fixtures: small real inputs from the seed articles."""
+"""Shared fixtures: small real inputs from the seed articles, and the gold corpus encoded once."""
 
 from __future__ import annotations
 
@@ -31,3 +31,15 @@ def model():
     from framing.model.persist import load_model
 
     return load_model()
+
+
+@pytest.fixture(scope="session")
+def corpus_cues() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gold corpus in reading order and its cue columns, row for row (encoded once per session)."""
+    from framing.features.encoder import encode
+    from framing.lexicon.terms import load_lexicons
+    from framing.training.corpus import load_corpus
+
+    rows = load_corpus().sort_values(["doc_id", "sent_idx"], kind="stable").reset_index(drop=True)
+    docs = [g["text"].tolist() for _, g in rows.groupby("doc_id", sort=False)]
+    return rows, encode(docs, load_lexicons()).cues

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from framing.features.encoder import encode
 from framing.lexicon.terms import load_lexicons
@@ -32,11 +31,9 @@ def test_a_colon_lead_in_with_a_verb_of_saying_is_content_and_a_furniture_colon_
     assert force_content[[1, 3, 4, 5, 6, 7, 8]].tolist() == [True, False, False, False, False, False, False]
 
 
-def test_no_lead_in_of_the_corpus_is_gold_furniture():
-    corpus = load_corpus()
-    groups = [g.sort_values("sent_idx") for _, g in corpus.groupby("doc_id", sort=False)]
-    cues = encode([g["text"].tolist() for g in groups], load_lexicons()).cues
-    labels = pd.Series(np.concatenate([g["label"].to_numpy() for g in groups]))
+def test_no_lead_in_of_the_corpus_is_gold_furniture(corpus_cues):
+    rows, cues = corpus_cues
+    labels = rows["label"]
     lead_in = (cues["bp__lead_in"] > 0).to_numpy()
     assert lead_in.sum() >= 15
     assert (labels[lead_in] == "boilerplate").sum() == 0
