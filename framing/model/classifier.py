@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from framing.features.encoder import CUE_GROUPS, CueEncoder, Encoded, cue_columns, encode
 from framing.features.gc_pause import gc_paused
-from framing.features.semantic import ENCODERS
+from framing.features.semantic import ENCODERS, table_digest
 from framing.features.semantic import vectors as semantic_vectors
 from framing.features.union import DEFAULT_GROUPS, GROUPS, build_features
 from framing.io.documents import as_sentence_table, documents_of
@@ -232,6 +232,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return getattr(self, "semantic", "none") != "none" and self.semantic_weight > 0
 
     def _semantic_vectors(self, enc: Encoded) -> np.ndarray:
+        # getattr: a model saved before tables were fingerprinted records none.
+        fitted_on = getattr(self, "semantic_table_", None)
+        if self.semantic == "static" and fitted_on is not None and fitted_on != table_digest():
+            raise ValueError(
+                f"this model's semantic head was fitted over another word table ({fitted_on}, "
+                f"installed {table_digest()}): retrain it with this version of framing "
+                "(framing train) or use the version it was trained with"
+            )
         return semantic_vectors(self.semantic, enc.tokens, enc.texts or [])
 
     def _fit(self, X: pd.DataFrame, y: np.ndarray, weights: np.ndarray) -> FramingClassifier:
@@ -276,6 +284,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.content_.fit(Zc[content], y[content], sample_weight=weights[content])
         self.content_order_ = np.array([list(self.content_.classes_).index(c) for c in CONTENT_LABELS])
         if self._uses_semantic():
+            self.semantic_table_ = table_digest() if self.semantic == "static" else None
             E = self._semantic_vectors(enc)
             self.semantic_ = LogisticRegression(C=self.semantic_C, class_weight="balanced", max_iter=3000)
             self.semantic_.fit(E[content], y[content], sample_weight=weights[content])

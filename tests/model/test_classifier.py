@@ -167,3 +167,15 @@ def test_n_jobs_does_not_change_the_model(small, fitted):
     b = fitted.predict_proba(small[["doc_id", "text"]])
     assert np.abs(a - b).max() < 0.01
     assert (a.argmax(axis=1) == b.argmax(axis=1)).mean() > 0.99
+
+
+def test_a_model_refuses_a_word_table_it_was_not_fitted_on(small, fitted):
+    import copy
+
+    from framing.features.semantic import table_digest
+
+    assert fitted.semantic_table_ == table_digest()
+    moved = copy.deepcopy(fitted)
+    moved.semantic_table_ = "0" * 16  # as if the installed table had changed since training
+    with pytest.raises(ValueError, match="another word table"):
+        moved.predict_proba(small[["doc_id", "text"]].head(5))
