@@ -89,3 +89,41 @@ def rule_overrides(cues: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     )
     force_bp &= ~force_content
     return force_bp.to_numpy(), force_content.to_numpy()
+
+
+def without_position_alone(p_bp: np.ndarray, X_pos, coef_pos: np.ndarray, neutral: np.ndarray) -> np.ndarray:
+    """Furniture needs a cue besides its place on the page.
+
+    For rows the gate calls boilerplate, the gate is asked again with the
+    position features (first, last, distance from the end, relative
+    position) set to where a typical content sentence sits (``neutral``); a
+    row that is furniture only because of where it stands stays content. The
+    gate is linear, so this is a shift of its logit.
+
+    Parameters
+    ----------
+    p_bp : ndarray of shape (n,)
+        The gate's boilerplate probabilities.
+    X_pos : sparse matrix of shape (n, k)
+        The rows' position features.
+    coef_pos : ndarray of shape (k,)
+        The gate's weights of those features.
+    neutral : ndarray of shape (k,)
+        A typical content sentence's position features.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> without_position_alone(np.array([0.9, 0.2]), sp.csr_matrix([[1.0], [1.0]]),
+    ...                        np.array([3.0]), np.array([0.0])).round(3).tolist()
+    [0.309, 0.2]
+    """
+    hi = np.flatnonzero(p_bp >= 0.5)
+    if not len(hi):
+        return p_bp
+    x = X_pos[hi].toarray()
+    logit = np.log(p_bp[hi]) - np.log1p(-np.minimum(p_bp[hi], 1 - 1e-12))
+    free = 1.0 / (1.0 + np.exp(-(logit + (neutral - x) @ coef_pos)))
+    out = p_bp.copy()
+    out[hi] = np.minimum(p_bp[hi], free)
+    return out

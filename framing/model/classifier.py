@@ -18,8 +18,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedKFold
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from framing.features.encoder import CUE_GROUPS, CueEncoder, Encoded, cue_columns, encode
@@ -29,9 +28,15 @@ from framing.features.semantic import vectors as semantic_vectors
 from framing.features.union import DEFAULT_GROUPS, GROUPS, build_features
 from framing.io.documents import as_sentence_table, documents_of
 from framing.lexicon.terms import Lexicon, load_lexicons
-from framing.model.boilerplate import rule_overrides
-from framing.model.evidence import contributions, describe_feature, evidence_for
-from framing.model.neighbours import append_columns, neighbour_features, neighbour_names
+from framing.model.boilerplate import rule_overrides, without_position_alone
+from framing.model.evidence import evidence_for, explain_table
+from framing.model.neighbours import (
+    append_columns,
+    neighbour_features,
+    neighbour_names,
+    out_of_fold_proba,
+    stage1_proba,
+)
 from framing.schema import BOILERPLATE, CONTENT_LABELS, LABELS, PROBA_COLUMNS
 
 _BOILERPLATE_GROUPS = ("ngrams", "style", "attribution", "context", "boilerplate")
@@ -337,7 +342,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         p_bp = np.where(force_bp, np.maximum(p_bp, 0.99), np.where(force_content, np.minimum(p_bp, 0.01), p_bp))
         Zc = Z[:, self.content_columns_]
         if self._stacked():
-            P1 = self._stage1_proba(self.stage1_, Zc)
+            P1 = stage1_proba(self.stage1_, Zc)
             Zc = self._with_neighbours(Zc, P1, enc)
         p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
         if self._uses_semantic() and hasattr(self, "semantic_"):
@@ -347,27 +352,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return p_bp, p_content, Zc
 
     def _without_position_alone(self, Zb, p_bp: np.ndarray) -> np.ndarray:
-        """Furniture needs a cue besides its place on the page.
-
-        For rows the detector calls boilerplate, the detector is asked again
-        with the position features (first, last, distance from the end,
-        relative position) set to where a typical content sentence sits; a
-        row that is furniture only because of where it stands stays content.
-        The detector is linear, so this is a shift of its logit.
-        """
+        # getattr: a model saved before the rule has no position columns.
         cols = getattr(self, "position_columns_", None)
         if cols is None or not len(cols):
             return p_bp
-        hi = np.flatnonzero(p_bp >= 0.5)
-        if not len(hi):
-            return p_bp
-        coef = self.boilerplate_.coef_[0, cols]
-        x = Zb[hi][:, cols].toarray()
-        logit = np.log(p_bp[hi]) - np.log1p(-np.minimum(p_bp[hi], 1 - 1e-12))
-        free = 1.0 / (1.0 + np.exp(-(logit + (self.position_neutral_ - x) @ coef)))
-        out = p_bp.copy()
-        out[hi] = np.minimum(p_bp[hi], free)
-        return out
+        return without_position_alone(p_bp, Zb[:, cols], self.boilerplate_.coef_[0, cols], self.position_neutral_)
 
     def _decide(self, p_bp: np.ndarray, p_content: np.ndarray) -> np.ndarray:
         if len(p_bp) == 0:
@@ -382,26 +371,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def _stage1(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
 
-    @staticmethod
-    def _stage1_proba(model: LogisticRegression, Z) -> np.ndarray:
-        order = [list(model.classes_).index(c) for c in CONTENT_LABELS]
-        return model.predict_proba(Z)[:, order]
-
     def _out_of_fold(self, Zc, y, content, weights, X) -> np.ndarray:
-        """First-stage probabilities for every row from models fitted on other articles."""
         docs = X["doc_id"].to_numpy() if "doc_id" in X else np.zeros(len(y))
-        P = np.zeros((len(y), len(CONTENT_LABELS)))
-        n_groups = len(np.unique(docs))
-        splits = list(GroupKFold(n_splits=min(self.cv, n_groups)).split(Zc, groups=docs))
-
-        def one_fold(train_idx, test_idx):
-            fit_idx = train_idx[content[train_idx]]
-            model = self._stage1().fit(Zc[fit_idx], y[fit_idx], sample_weight=weights[fit_idx])
-            return test_idx, self._stage1_proba(model, Zc[test_idx])
-
-        for test_idx, proba in Parallel(n_jobs=self.n_jobs)(delayed(one_fold)(a, b) for a, b in splits):
-            P[test_idx] = proba
-        return P
+        return out_of_fold_proba(self._stage1, Zc, y, content, weights, docs, self.cv, self.n_jobs)
 
     def _with_neighbours(self, Zc, P1, enc: Encoded):
         N = neighbour_features(P1, enc.bounds, enc.cues["ctx__starts_in_quote"].to_numpy() > 0)
@@ -426,30 +398,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         p_bp, p_content, Z = self._predict(enc)
         labels = self._decide(p_bp, p_content)
         if Z is None:
-            return pd.DataFrame(columns=["row", "label", "feature", "description", "weight"])
+            return explain_table(labels, None, None, None, None, None, None, enc.hits, top)
         lin = self.linear_model_()
         gate_names = self.features_.get_feature_names_out()[self.boilerplate_columns_]
         Zb = self.features_.transform(enc.frame()).tocsr()[:, self.boilerplate_columns_] if (labels == BOILERPLATE).any() else None
-        names = self.get_feature_names_out()
-        parts = []
-        for i, label in enumerate(labels):
-            if label == BOILERPLATE:
-                row_names, c = gate_names, contributions(Zb[i], self.boilerplate_.coef_, 0)
-            else:
-                row_names, c = names, contributions(Z[i], lin.coef_, list(lin.classes_).index(label))
-            order = np.argsort(-np.abs(c), kind="stable")[:top]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "row": i,
-                        "label": label,
-                        "feature": row_names[order],
-                        "description": [describe_feature(row_names[j], enc.hits[i]) for j in order],
-                        "weight": c[order],
-                    }
-                )
-            )
-        return pd.concat(parts, ignore_index=True)
+        return explain_table(labels, Z, lin, self.get_feature_names_out(), Zb, self.boilerplate_.coef_, gate_names,
+                             enc.hits, top)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the content model's input features (the union's content columns, then the neighbour block)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from framing.schema import BOILERPLATE
@@ -261,3 +262,34 @@ def evidence_for(Z, coef, class_index, names, hits, labels, p_bp, top: int = 3) 
                 phrases.append(static[c])
         out.append("; ".join(dict.fromkeys(phrases)) if phrases else "no strong cue (default)")
     return out
+
+
+def explain_table(labels, Z, content_model, names, Zb, gate_coef, gate_names, hits, top: int) -> pd.DataFrame:
+    """The ``top`` features that pushed each sentence to its label, one row per (sentence, feature).
+
+    Content rows are explained by the linear content model (``x * coef`` of
+    the predicted label), boilerplate rows by the gate; ``Z`` is ``None``
+    for an empty input. Columns: ``row``, ``label``, ``feature``,
+    ``description``, ``weight``. The table behind
+    :meth:`framing.model.classifier.FramingClassifier.explain`.
+
+    Examples
+    --------
+    >>> explain_table(np.array([]), None, None, None, None, None, None, [], 3).columns.tolist()
+    ['row', 'label', 'feature', 'description', 'weight']
+    """
+    columns = ["row", "label", "feature", "description", "weight"]
+    if Z is None:
+        return pd.DataFrame(columns=columns)
+    parts = []
+    for i, label in enumerate(labels):
+        if label == BOILERPLATE:
+            row_names, c = gate_names, contributions(Zb[i], gate_coef, 0)
+        else:
+            row_names, c = names, contributions(Z[i], content_model.coef_, list(content_model.classes_).index(label))
+        order = np.argsort(-np.abs(c), kind="stable")[:top]
+        parts.append(pd.DataFrame({
+            "row": i, "label": label, "feature": row_names[order],
+            "description": [describe_feature(row_names[j], hits[i]) for j in order], "weight": c[order],
+        }))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

@@ -104,3 +104,49 @@ def append_columns(Z: sp.csr_matrix, N: np.ndarray) -> sp.csr_matrix:
     new = (indptr[1:] - k)[:, None] + np.arange(k)
     data[new], indices[new] = N, Z.shape[1] + np.arange(k)
     return sp.csr_matrix((data, indices, indptr), shape=(n, Z.shape[1] + k))
+
+
+def stage1_proba(model, Z) -> np.ndarray:
+    """A first-stage model's probabilities in ``CONTENT_LABELS`` order.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> m = LogisticRegression().fit([[0], [1], [2], [3]], list(reversed(CONTENT_LABELS)))
+    >>> stage1_proba(m, [[0]]).shape
+    (1, 4)
+    """
+    order = [list(model.classes_).index(c) for c in CONTENT_LABELS]
+    return model.predict_proba(Z)[:, order]
+
+
+def out_of_fold_proba(make_model, Z, y, content, weights, docs, cv: int, n_jobs: int | None = None) -> np.ndarray:
+    """First-stage probabilities for every row from models fitted on other articles.
+
+    Folds are grouped by article (``docs``), so no row's probability comes
+    from a model that saw its own article; each fold's model is fitted on
+    its content rows (``content``) only.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> Z = np.eye(8)[np.arange(40) % 8]
+    >>> y = np.array(CONTENT_LABELS * 10)
+    >>> P = out_of_fold_proba(LogisticRegression, Z, y, np.ones(40, bool), np.ones(40), np.arange(40) // 4, cv=5)
+    >>> P.shape, bool(np.allclose(P.sum(axis=1), 1))
+    ((40, 4), True)
+    """
+    from sklearn.model_selection import GroupKFold
+    from sklearn.utils.parallel import Parallel, delayed
+
+    P = np.zeros((len(y), len(CONTENT_LABELS)))
+    splits = list(GroupKFold(n_splits=min(cv, len(np.unique(docs)))).split(Z, groups=docs))
+
+    def one_fold(train_idx, test_idx):
+        fit_idx = train_idx[content[train_idx]]
+        model = make_model().fit(Z[fit_idx], y[fit_idx], sample_weight=weights[fit_idx])
+        return test_idx, stage1_proba(model, Z[test_idx])
+
+    for test_idx, proba in Parallel(n_jobs=n_jobs)(delayed(one_fold)(a, b) for a, b in splits):
+        P[test_idx] = proba
+    return P
