@@ -23,12 +23,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from framing.features.encoder import CUE_GROUPS, CueEncoder, Encoded, cue_columns, encode
 from framing.features.gc_pause import gc_paused
-from framing.features.semantic import ENCODERS, table_digest
+from framing.features.semantic import table_digest
 from framing.features.semantic import vectors as semantic_vectors
 from framing.features.union import DEFAULT_GROUPS, GROUPS, build_features
 from framing.io.documents import as_sentence_table, documents_of
 from framing.lexicon.terms import Lexicon, load_lexicons
 from framing.model.boilerplate import rule_overrides, without_position_alone
+from framing.model.checks import check_training_input
 from framing.model.evidence import evidence_for, explain_table
 from framing.model.neighbours import (
     append_columns,
@@ -83,6 +84,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         (chosen by 4-fold cross-validation grouped by outlet).
     semantic_C : float, default 1.0
         Inverse regularisation strength of the semantic model.
+    semantic_gate : bool, default True
+        The boilerplate gate also reads the sentence vector (furniture worded
+        as prose: author notes, promos), when ``semantic`` is not ``"none"``.
     content_estimator : classifier, optional
         The linear content model behind the calibration; ``None`` means
         ``LogisticRegression(C=C, class_weight="balanced")``. Any classifier
@@ -125,6 +129,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         semantic: str = "static",
         semantic_weight: float = 0.4,
         semantic_C: float = 1.0,
+        semantic_gate: bool = True,
         content_estimator: Any = None,
         n_jobs: int | None = None,
     ):
@@ -139,6 +144,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.semantic = semantic
         self.semantic_weight = semantic_weight
         self.semantic_C = semantic_C
+        self.semantic_gate = semantic_gate
         self.content_estimator = content_estimator
         self.n_jobs = n_jobs
 
@@ -149,24 +155,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         y = np.asarray(y, dtype=object)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-        unknown = sorted(set(y.tolist()) - set(LABELS))
-        if unknown:
-            raise ValueError(f"unknown labels {unknown}; expected {list(LABELS)}")
-        missing = [g for g in self.groups if g not in GROUPS]
-        if missing:
-            raise ValueError(f"unknown feature groups {missing}; expected a subset of {GROUPS}")
-        if self.semantic not in ENCODERS:
-            raise ValueError(f"semantic must be one of {ENCODERS}, got {self.semantic!r}")
-        if not 0.0 <= self.semantic_weight <= 1.0:
-            raise ValueError(f"semantic_weight must be between 0 and 1, got {self.semantic_weight}")
-        # The calibrated content model needs every content label in each of its cv folds.
-        counts = {label: int(np.sum(y == label)) for label in CONTENT_LABELS}
-        short = {label: n for label, n in counts.items() if n < self.cv}
-        if short:
-            raise ValueError(
-                f"too few sentences of {', '.join(f'{k!r} ({v})' for k, v in short.items())}: "
-                f"each content label needs at least cv={self.cv}; label more, or merge your labels with the bundled corpus"
-            )
+        check_training_input(self, y)
         weights = np.ones(len(X))
         if "origin" in X.columns:
             weights[(X["origin"] == "real").to_numpy()] = self.sample_weight_real
@@ -260,7 +249,11 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.boilerplate_columns_ = self._columns_of(_BOILERPLATE_GROUPS)
         self.content_columns_ = self._columns_of(self.groups)
         is_bp = y == BOILERPLATE
-        Zb = Z[:, self.boilerplate_columns_]
+        E = None
+        if self._uses_semantic() or self._gate_reads_semantic():
+            self.semantic_table_ = table_digest() if self.semantic == "static" else None
+            E = self._semantic_vectors(enc)
+        Zb = self._gate_input(Z, E)
         self.boilerplate_ = LogisticRegression(C=self.boilerplate_C, class_weight="balanced", max_iter=3000)
         self.boilerplate_.fit(Zb, is_bp, sample_weight=weights)
         self.position_columns_ = np.flatnonzero(np.isin(names[self.boilerplate_columns_], _POSITION_FEATURES))
@@ -289,8 +282,6 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.content_.fit(Zc[content], y[content], sample_weight=weights[content])
         self.content_order_ = np.array([list(self.content_.classes_).index(c) for c in CONTENT_LABELS])
         if self._uses_semantic():
-            self.semantic_table_ = table_digest() if self.semantic == "static" else None
-            E = self._semantic_vectors(enc)
             self.semantic_ = LogisticRegression(C=self.semantic_C, class_weight="balanced", max_iter=3000)
             self.semantic_.fit(E[content], y[content], sample_weight=weights[content])
         self.classes_ = np.array(LABELS, dtype=object)
@@ -336,7 +327,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if len(frame) == 0:
             return np.zeros(0), np.zeros((0, len(CONTENT_LABELS))), None
         Z = self.features_.transform(frame).tocsr()
-        Zb = Z[:, self.boilerplate_columns_]
+        E = self._semantic_vectors(enc) if self._uses_semantic() or self._gate_reads_semantic() else None
+        Zb = self._gate_input(Z, E)
         p_bp = self._without_position_alone(Zb, self.boilerplate_.predict_proba(Zb)[:, 1])
         force_bp, force_content = rule_overrides(enc.cues)
         p_bp = np.where(force_bp, np.maximum(p_bp, 0.99), np.where(force_content, np.minimum(p_bp, 0.01), p_bp))
@@ -347,7 +339,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         p_content = self.content_.predict_proba(Zc)[:, self.content_order_]
         if self._uses_semantic() and hasattr(self, "semantic_"):
             order = [list(self.semantic_.classes_).index(c) for c in CONTENT_LABELS]
-            p_sem = self.semantic_.predict_proba(self._semantic_vectors(enc))[:, order]
+            p_sem = self.semantic_.predict_proba(E)[:, order]
             p_content = (1 - self.semantic_weight) * p_content + self.semantic_weight * p_sem
         return p_bp, p_content, Zc
 
@@ -364,6 +356,21 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         labels = np.array(CONTENT_LABELS, dtype=object)[p_content.argmax(axis=1)]
         labels[p_bp >= 0.5] = BOILERPLATE
         return labels
+
+    def _gate_reads_semantic(self) -> bool:
+        return getattr(self, "semantic_gate", False) and getattr(self, "semantic", "none") != "none"
+
+    def _gate_input(self, Z, E):
+        """The gate's matrix: its union columns, then the sentence vector when it reads one."""
+        Zb = Z[:, self.boilerplate_columns_]
+        return append_columns(Zb, E) if self._gate_reads_semantic() else Zb
+
+    def gate_feature_names_(self) -> np.ndarray:
+        """Names of the boilerplate gate's input features (``semantic__dim_<i>`` for the sentence vector)."""
+        check_is_fitted(self, "boilerplate_")
+        names = self.features_.get_feature_names_out()[self.boilerplate_columns_]
+        extra = self.boilerplate_.coef_.shape[1] - len(names)
+        return np.concatenate([names, [f"semantic__dim_{i}" for i in range(extra)]]) if extra else names
 
     def _stacked(self) -> bool:
         return "neighbours" in self.groups
@@ -400,9 +407,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if Z is None:
             return explain_table(labels, None, None, None, None, None, None, enc.hits, top)
         lin = self.linear_model_()
-        gate_names = self.features_.get_feature_names_out()[self.boilerplate_columns_]
-        Zb = self.features_.transform(enc.frame()).tocsr()[:, self.boilerplate_columns_] if (labels == BOILERPLATE).any() else None
-        return explain_table(labels, Z, lin, self.get_feature_names_out(), Zb, self.boilerplate_.coef_, gate_names,
+        Zb = None
+        if (labels == BOILERPLATE).any():
+            E = self._semantic_vectors(enc) if self._gate_reads_semantic() else None
+            Zb = self._gate_input(self.features_.transform(enc.frame()).tocsr(), E)
+        return explain_table(labels, Z, lin, self.get_feature_names_out(), Zb, self.boilerplate_.coef_,
+                             self.gate_feature_names_(),
                              enc.hits, top)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -431,6 +441,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         # A model saved before a parameter existed gets its default, so
         # get_params, repr and clone keep working on it.
         state.setdefault("content_estimator", None)
+        # Models saved before the gate read sentence vectors keep a gate without them.
+        state.setdefault("semantic_gate", False)
         super().__setstate__(state)
 
     def __getstate__(self) -> dict:

@@ -157,6 +157,8 @@ def _static_description(name: str) -> str:
     group, _, cue = name.partition("__")
     if group == "ngrams":
         return f"words '{cue}'"
+    if group == "semantic":
+        return f"sentence meaning ({cue.replace('_', ' ')})"
     if group == "neighbours":
         part, _, label = cue.partition("_p_")
         where = {"prev": "previous sentence", "next": "next sentence", "quote_opener": "the sentence that opened this quote", "article_mean": "rest of the article"}.get(part, part)

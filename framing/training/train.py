@@ -168,7 +168,7 @@ def _fit_with_card(data: pd.DataFrame, params: dict, metrics: dict | None) -> tu
     return model, card
 
 
-PROFILE_PARAMS = {"fast": {"n_jobs": 2}, "accurate": {"semantic": "minilm", "semantic_weight": 0.5, "n_jobs": 2}}
+PROFILE_PARAMS = {"fast": {"n_jobs": 2}, "accurate": {"semantic": "minilm", "semantic_weight": 0.5, "semantic_gate": False, "n_jobs": 2}}
 """Model parameters of each bundled profile (the accurate weight chosen by 4-fold outlet CV)."""
 
 

@@ -179,3 +179,16 @@ def test_a_model_refuses_a_word_table_it_was_not_fitted_on(small, fitted):
     moved.semantic_table_ = "0" * 16  # as if the installed table had changed since training
     with pytest.raises(ValueError, match="another word table"):
         moved.predict_proba(small[["doc_id", "text"]].head(5))
+
+
+def test_gate_reads_the_sentence_vector_and_explains_it(small, fitted):
+    names = fitted.gate_feature_names_()
+    assert names[-1] == "semantic__dim_127" and len(names) == fitted.boilerplate_.coef_.shape[1]
+    without = _fit(small, semantic_gate=False)
+    assert without.boilerplate_.coef_.shape[1] == len(names) - 128
+    # Off, or with no semantic encoder, the gate is the union's columns alone.
+    assert not _fit(small, semantic="none").gate_feature_names_()[-1].startswith("semantic__")
+    furniture = ["Kyiv said the talks failed.", "Sign up for our newsletter", "Follow us on Twitter"]
+    table = fitted.explain(furniture, top=200)
+    gate_rows = table[table["label"] == "boilerplate"]
+    assert len(gate_rows) and gate_rows["feature"].isin(names).all()
