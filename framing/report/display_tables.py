@@ -250,7 +250,10 @@ def boilerplate_features(model: Any, n: int = 10) -> pd.DataFrame:
     >>> boilerplate_features(load_model(), n=3)["label"].tolist()  # doctest: +SKIP
     ['boilerplate', 'boilerplate', 'boilerplate', 'content', 'content', 'content']
     """
-    names = np.asarray(model.features_.get_feature_names_out())[model.boilerplate_columns_]
+    # getattr: a model saved before the gate's names were public builds them from the union.
+    gate_names = getattr(model, "gate_feature_names_", None)
+    names = (np.asarray(gate_names()) if gate_names is not None
+             else np.asarray(model.features_.get_feature_names_out())[model.boilerplate_columns_])
     coef = np.asarray(model.boilerplate_.coef_).ravel()
     rows = []
     for label, order in (("boilerplate", np.argsort(-coef, kind="stable")),

@@ -250,6 +250,9 @@ def test_boilerplate_features_and_plot(model):
     assert (bp.loc[bp["label"] == "content", "weight"] < 0).all()
     fig = plots.top_features_plot(bp)
     assert [len(ax.patches) for ax in fig.axes] == [4, 4]
+    # Every gate input has a name, the sentence vector's included.
+    every = plots.boilerplate_features(model, n=model.boilerplate_.coef_.shape[1])
+    assert every["feature"].str.startswith("semantic__dim_").sum() == 2 * 128
 
 
 def test_top_features_plot_odd_number_of_labels():
