@@ -47,14 +47,8 @@ def _pool_sentences(mirrors: Path, per_source: int, seed: int, offset: int = 0) 
         if not gitdir.exists():
             print(f"{src.key}: mirror missing, skipped", file=sys.stderr)
             continue
-        if isinstance(src, collect.CsvSource):
-            rows = collect._csv_rows(mirrors, src)
-        elif isinstance(src, collect.ZipSource):
-            rows = collect._zip_rows(mirrors, src)
-        else:
-            rows = collect._file_rows(mirrors, src)
         mine = []
-        for r in rows:
+        for r in collect.source_rows(mirrors, src):
             for s in split(r["text"]):
                 s = " ".join(s.split())
                 if len(s.split()) >= 4 and s not in seen:
@@ -87,11 +81,9 @@ def fit(work: Path, alphas: tuple[float, ...] = (0.01, 0.03, 0.1), dims: int = 1
     from framing.features.semantic import _minilm, static_table
     from framing.features.view import tokenise
     from framing.lexicon.terms import fold
-    from framing.training.static_table import fit_static_table
+    from framing.training.static_table import fit_static_table, load_targets
 
-    parts = [np.load(f) for f in sorted(work.glob("targets*.npz"))]
-    sents = [str(s) for d in parts for s in d["sentences"]]
-    target = np.concatenate([d["vectors"] for d in parts]).astype(np.float64)
+    sents, target = load_targets(work)
     index, _ = static_table()
     words = sorted(index, key=index.get)  # the shipped vocabulary, so only the fit differs
     prior = _minilm().encode(words, batch_size=256, show_progress_bar=False, normalize_embeddings=True)

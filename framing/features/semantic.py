@@ -95,9 +95,19 @@ def static_vectors(tokens: list[list[str]]) -> np.ndarray:
     counts = sp.csr_matrix(
         (np.ones(int(indptr[-1]), dtype=np.float32), ids[known], indptr), shape=(n, matrix.shape[0])
     )
-    out = np.asarray(counts @ matrix)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+    return unit_rows(np.asarray(counts @ matrix))
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length; rows of zeros stay zero.
+
+    Examples
+    --------
+    >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
 
 
 def minilm_vectors(texts: list[str], batch_size: int = 64) -> np.ndarray:

@@ -250,7 +250,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.content_columns_ = self._columns_of(self.groups)
         is_bp = y == BOILERPLATE
         E = None
-        if self._uses_semantic() or self._gate_reads_semantic():
+        if self._needs_vectors():
             self.semantic_table_ = table_digest() if self.semantic == "static" else None
             E = self._semantic_vectors(enc)
         Zb = self._gate_input(Z, E)
@@ -327,7 +327,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         if len(frame) == 0:
             return np.zeros(0), np.zeros((0, len(CONTENT_LABELS))), None
         Z = self.features_.transform(frame).tocsr()
-        E = self._semantic_vectors(enc) if self._uses_semantic() or self._gate_reads_semantic() else None
+        E = self._semantic_vectors(enc) if self._needs_vectors() else None
         Zb = self._gate_input(Z, E)
         p_bp = self._without_position_alone(Zb, self.boilerplate_.predict_proba(Zb)[:, 1])
         force_bp, force_content = rule_overrides(enc.cues)
@@ -359,6 +359,9 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
 
     def _gate_reads_semantic(self) -> bool:
         return getattr(self, "semantic_gate", False) and getattr(self, "semantic", "none") != "none"
+
+    def _needs_vectors(self) -> bool:
+        return self._uses_semantic() or self._gate_reads_semantic()
 
     def _gate_input(self, Z, E):
         """The gate's matrix: its union columns, then the sentence vector when it reads one."""

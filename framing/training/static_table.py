@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from framing.features.semantic import TABLE_FILE
+from framing.features.semantic import TABLE_FILE, unit_rows
 
 
 def bag_of_words(tokens: list[list[str]], index: dict[str, int]) -> sp.csr_matrix:
@@ -43,9 +43,11 @@ def bag_of_words(tokens: list[list[str]], index: dict[str, int]) -> sp.csr_matri
     return sp.csr_matrix(sp.diags(1.0 / np.maximum(per_row, 1)) @ counts)
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, n, out=np.zeros_like(x), where=n > 0)
+def load_targets(folder: Path) -> tuple[list[str], np.ndarray]:
+    """Sentences and their encoder vectors from every ``targets*.npz`` in ``folder``, in name order."""
+    parts = [np.load(f) for f in sorted(Path(folder).glob("targets*.npz"))]
+    sentences = [str(s) for d in parts for s in d["sentences"]]
+    return sentences, np.concatenate([d["vectors"] for d in parts]).astype(np.float64)
 
 
 def fit_static_table(
@@ -117,7 +119,7 @@ def fit_static_table(
     def cosine(t: np.ndarray) -> float:
         if not len(test):
             return float("nan")
-        return float(np.mean(np.sum(_unit(np.asarray(design[test] @ t)) * _unit(low[test]), axis=1)))
+        return float(np.mean(np.sum(unit_rows(np.asarray(design[test] @ t)) * unit_rows(low[test]), axis=1)))
 
     report = {"sentences": len(tokens), "fitted_on": int(cut), "held_out": int(len(test)), "dims": dims,
               "alpha": alpha, "prior_cosine": round(cosine(start), 4), "fitted_cosine": round(cosine(table), 4)}
@@ -155,9 +157,7 @@ def _main() -> None:
     ap.add_argument("--alpha", type=float, default=0.03)
     ap.add_argument("--dims", type=int, default=128)
     args = ap.parse_args()
-    parts = [np.load(f) for f in sorted(args.targets.glob("targets*.npz"))]
-    sentences = [str(s) for d in parts for s in d["sentences"]]
-    targets = np.concatenate([d["vectors"] for d in parts]).astype(np.float64)
+    sentences, targets = load_targets(args.targets)
     words = corpus_vocabulary(list(load_corpus()["text"]))
     prior = _minilm().encode(words, batch_size=256, show_progress_bar=False, normalize_embeddings=True)
     table, report = fit_static_table([tokenise(fold(s)) for s in sentences], targets, words, prior,

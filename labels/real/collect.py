@@ -173,6 +173,15 @@ def _zip_rows(mirrors: Path, src: ZipSource):
                    "published": "", "text": text, "path": f"{src.path}!{name}"}
 
 
+def source_rows(mirrors: Path, src: CsvSource | FileSource | ZipSource):
+    """The article rows of one source, read with the reader of its kind."""
+    if isinstance(src, CsvSource):
+        return _csv_rows(mirrors, src)
+    if isinstance(src, ZipSource):
+        return _zip_rows(mirrors, src)
+    return _file_rows(mirrors, src)
+
+
 def collect(mirrors: Path, out: Path, seed: int = 2026, only: str = "") -> list[dict]:
     """Draw the sample and write texts; return the article records.
 
@@ -188,12 +197,7 @@ def collect(mirrors: Path, out: Path, seed: int = 2026, only: str = "") -> list[
     if only and not sources:
         raise SystemExit(f"unknown source key {only!r}")
     for src in sources:
-        if isinstance(src, CsvSource):
-            rows = _csv_rows(mirrors, src)
-        elif isinstance(src, ZipSource):
-            rows = _zip_rows(mirrors, src)
-        else:
-            rows = _file_rows(mirrors, src)
+        rows = source_rows(mirrors, src)
         pool = []
         for r in rows:
             key = hashlib.sha1(r["text"][:400].encode()).hexdigest()
